@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages gogooku3 needs to build, test and run. Idempotent: when every
+# package is already installed it does nothing (no apt-get update, no network). Run as root or
+# with sudo available. Add a package here when a module starts to use it, never by hand.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ make cmake ninja-build git pkg-config ca-certificates
+  # libraries (DESIGN.md, "Dependencies")
+  libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  # tests, benchmarks, code style
+  libgtest-dev libgmock-dev clang-format clang-tidy
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
