@@ -48,10 +48,10 @@ bench: build
 	scripts/run-benchmarks.sh $(RELEASE)
 
 format:
-	clang-format -i $(SOURCES)
+	@clang-format -i $(SOURCES)
 
 format-check:
-	clang-format --dry-run --Werror $(SOURCES)
+	@clang-format --dry-run --Werror $(SOURCES) && echo "format: clean"
 
 lint: build
 	run-clang-tidy -quiet -p $(RELEASE) -j $(JOBS) '$(CURDIR)/(src|tests|bench)/.*\.cpp$$'

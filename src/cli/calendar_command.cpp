@@ -3,9 +3,9 @@
 //   calendar --is 2026-09-22          exit 0 open, 1 closed (and says why)
 //   calendar --next 2026-12-30 [-n 3] the n-th business day after (or --previous before)
 // Overrides from `calendar.overrides_file` in the configuration are applied first.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/command.h"
 #include "core/trading_calendar.h"
@@ -85,9 +85,12 @@ Command register_calendar_command(CLI::App& app, CommandContext& context) {
   CLI::App* command = app.add_subcommand(
       "calendar", "TSE business days: list them, test a day, step n business days");
   add_global_options(*command, context.globals);
-  command->add_option("--from", options->from, "First day of the listing (default: Jan 1 this year)")
+  command
+      ->add_option("--from", options->from, "First day of the listing (default: Jan 1 this year)")
       ->option_text("YYYY-MM-DD");
-  command->add_option("--to", options->to, "Last day of the listing (default: Dec 31 of --from's year)")
+  command
+      ->add_option("--to", options->to,
+                   "Last day of the listing (default: Dec 31 of --from's year)")
       ->option_text("YYYY-MM-DD");
   command->add_flag("--holidays", options->holidays,
                     "List the weekdays TSE is closed instead of the business days");
@@ -100,11 +103,10 @@ Command register_calendar_command(CLI::App& app, CommandContext& context) {
   CLI::Option* next =
       command->add_option("--next", options->next, "Print the n-th business day after this day")
           ->option_text("YYYY-MM-DD");
-  CLI::Option* previous =
-      command
-          ->add_option("--previous", options->previous,
-                       "Print the n-th business day before this day")
-          ->option_text("YYYY-MM-DD");
+  CLI::Option* previous = command
+                              ->add_option("--previous", options->previous,
+                                           "Print the n-th business day before this day")
+                              ->option_text("YYYY-MM-DD");
   command->add_option("-n,--count", options->count, "n for --next/--previous (default 1)");
   is->excludes(next)->excludes(previous);
   next->excludes(previous);

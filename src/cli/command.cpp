@@ -1,10 +1,10 @@
 #include "cli/command.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 #include "core/log.h"

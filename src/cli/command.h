@@ -8,13 +8,12 @@
 // The CommandContext resolves them lazily, so `--help` and pure queries touch no files.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "core/config.h"
 #include "core/date.h"

@@ -1,9 +1,9 @@
 // `gogooku3 db info`: opens the metadata database named by `metadata.url` (creating it and
 // applying pending migrations, as every command that records runs will), then prints where it
 // is, its schema version and how many rows each table holds.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/command.h"
 #include "storage/metadata/metadata_url.h"
@@ -23,8 +23,8 @@ Command register_db_command(CLI::App& app, CommandContext& context) {
             const std::string url = context.config().get_string("metadata.url");
             const auto store = storage::open_metadata_store(url, context.home());
             std::cout << "database        " << url << "\n"
-                      << "schema version  " << store->schema_version() << " (this binary: "
-                      << storage::latest_schema_version() << ")\n";
+                      << "schema version  " << store->schema_version()
+                      << " (this binary: " << storage::latest_schema_version() << ")\n";
             for (const auto& [table, rows] : store->row_counts()) {
               std::cout << fmt::format("{:<16}{} rows\n", table, rows);
             }

@@ -1,13 +1,13 @@
 #include "core/config.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
 
@@ -245,7 +245,9 @@ int64_t Config::get_integer(std::string_view key) const {
   return result;
 }
 
-double Config::get_number(std::string_view key) const { return std::strtod(value(key).text.c_str(), nullptr); }
+double Config::get_number(std::string_view key) const {
+  return std::strtod(value(key).text.c_str(), nullptr);
+}
 
 bool Config::get_bool(std::string_view key) const { return value(key).text == "true"; }
 
@@ -256,8 +258,8 @@ std::filesystem::path Config::get_path(std::string_view key) const {
 }
 
 std::string Config::render_effective() const {
-  std::string out = fmt::format("# effective configuration\n# file: {}\n# home: {}\n", origin_,
-                                home_.string());
+  std::string out =
+      fmt::format("# effective configuration\n# file: {}\n# home: {}\n", origin_, home_.string());
   std::vector<std::string> open_sections;
   for (const ConfigKey& key : config_keys()) {
     std::vector<std::string> parts;

@@ -1,9 +1,9 @@
 // The table of every configuration key. Adding a key here is the whole job: defaults,
 // validation, `config show` and the example-file test all read this table. Keep
 // config/gogooku3.example.yaml in step (tests/core/config_test.cpp checks it).
-#include "core/config.h"
-
 #include <array>
+
+#include "core/config.h"
 
 namespace gogooku3 {
 namespace {

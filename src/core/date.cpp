@@ -1,8 +1,8 @@
 #include "core/date.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "core/error.h"
 

@@ -39,7 +39,7 @@ class Date {
   int year() const { return ymd().year; }
   Weekday weekday() const;
   bool is_weekend() const;
-  std::string to_string() const;  // YYYY-MM-DD
+  std::string to_string() const;          // YYYY-MM-DD
   std::string to_compact_string() const;  // YYYYMMDD, the J-Quants query form
 
   constexpr Date operator+(int32_t days) const { return Date(days_ + days); }

@@ -9,11 +9,11 @@
 // to exit codes (InvalidInput from a command line is a usage error, the rest runtime errors).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace gogooku3 {
 

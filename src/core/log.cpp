@@ -1,15 +1,15 @@
 #include "core/log.h"
 
-#include <chrono>
-#include <mutex>
-#include <vector>
-
 #include <fmt/chrono.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "core/error.h"
 

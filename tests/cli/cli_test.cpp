@@ -1,5 +1,6 @@
 // Drives the real `gogooku3` binary: help texts, exit codes (0 ok, 1 no, 2 usage, 3 runtime)
 // and what a person sees on stdout/stderr.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -31,8 +30,8 @@ class CliTest : public ::testing::Test {
 
   Result run(const std::string& arguments, const std::string& environment = "") {
     const std::string command = "env -u GOGOOKU3_CONFIG -u GOGOOKU3_DB_URL GOGOOKU3_HOME='" +
-                                home_.string() + "' " + environment + " " + GOGOOKU3_BINARY +
-                                " " + arguments + " 2>&1";
+                                home_.string() + "' " + environment + " " + GOGOOKU3_BINARY + " " +
+                                arguments + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     EXPECT_NE(pipe, nullptr);
     std::string output;
@@ -100,8 +99,7 @@ TEST_F(CliTest, CalendarIsSaysWhyADayIsClosed) {
 TEST_F(CliTest, CalendarListsOneDayPerLine) {
   const Result golden_week = run("calendar --from 2026-04-28 --to 2026-05-08");
   EXPECT_EQ(golden_week.exit_code, 0);
-  EXPECT_EQ(golden_week.output,
-            "2026-04-28\n2026-04-30\n2026-05-01\n2026-05-07\n2026-05-08\n");
+  EXPECT_EQ(golden_week.output, "2026-04-28\n2026-04-30\n2026-05-01\n2026-05-07\n2026-05-08\n");
   const Result holidays = run("calendar --holidays --from 2026-04-28 --to 2026-05-08");
   EXPECT_EQ(holidays.output, "2026-04-29\n2026-05-04\n2026-05-05\n2026-05-06\n");
   const Result year = run("calendar --from 2026-01-01 --to 2026-12-31");
@@ -115,8 +113,8 @@ TEST_F(CliTest, CalendarStepsBusinessDays) {
 }
 
 TEST_F(CliTest, CalendarAppliesTheOverrideFileFromConfig) {
-  std::ofstream(home_ / "overrides.yaml")
-      << "overrides:\n  - date: 2026-09-24\n    open: false\n    reason: \"exchange outage drill\"\n";
+  std::ofstream(home_ / "overrides.yaml") << "overrides:\n  - date: 2026-09-24\n    open: false\n  "
+                                             "  reason: \"exchange outage drill\"\n";
   std::ofstream(home_ / "g3.yaml") << "calendar:\n  overrides_file: overrides.yaml\n";
   const Result closed = run("calendar --is 2026-09-24 --config " + (home_ / "g3.yaml").string());
   EXPECT_EQ(closed.exit_code, 1) << closed.output;
@@ -164,8 +162,7 @@ TEST_F(CliTest, GlobalOptionsWorkBeforeAndAfterTheCommand) {
   const std::string file = (home_ / "warn.yaml").string();
   EXPECT_NE(run("--config " + file + " config show").output.find("\"warn\"  # file"),
             std::string::npos);
-  EXPECT_NE(run("config show --config " + file).output.find("\"warn\"  # file"),
-            std::string::npos);
+  EXPECT_NE(run("config show --config " + file).output.find("\"warn\"  # file"), std::string::npos);
   EXPECT_NE(run("config show", "GOGOOKU3_CONFIG=" + file).output.find("\"warn\"  # file"),
             std::string::npos);
 }

@@ -1,10 +1,10 @@
 #include "core/config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "core/error.h"
 
@@ -37,7 +37,8 @@ TEST(ConfigTest, FileThenEnvironmentPrecedence) {
   const Config from_file = Config::parse(yaml, "t.yaml", "/h", {});
   EXPECT_EQ(from_file.get_string("log.level"), "debug");
   EXPECT_EQ(from_file.value("log.level").source, ConfigSource::kFile);
-  const Config from_env = Config::parse(yaml, "t.yaml", "/h", {{"GOGOOKU3_DB_URL", "sqlite:/b.db"}});
+  const Config from_env =
+      Config::parse(yaml, "t.yaml", "/h", {{"GOGOOKU3_DB_URL", "sqlite:/b.db"}});
   EXPECT_EQ(from_env.get_string("metadata.url"), "sqlite:/b.db");
   EXPECT_EQ(from_env.value("metadata.url").source, ConfigSource::kEnvironment);
   // An empty variable does not override: `export GOGOOKU3_DB_URL=` is "unset" to users.
@@ -58,8 +59,7 @@ TEST(ConfigTest, InterpolatesEnvironmentWithFallbacks) {
   EXPECT_EQ(interpolate_env("${EMPTY:-fallback}", "k", env), "fallback");
   EXPECT_EQ(interpolate_env("price $${HOME}", "k", env), "price ${HOME}");
   EXPECT_EQ(interpolate_env("no variables", "k", env), "no variables");
-  const Config config =
-      Config::parse("metadata:\n  url: sqlite:${DB_DIR}/g.db\n", "t", "/h", env);
+  const Config config = Config::parse("metadata:\n  url: sqlite:${DB_DIR}/g.db\n", "t", "/h", env);
   EXPECT_EQ(config.get_string("metadata.url"), "sqlite:/data/g.db");
 }
 

@@ -1,14 +1,13 @@
 #include "core/log.h"
 
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <thread>
 
 namespace gogooku3::log {
 namespace {
@@ -21,8 +20,8 @@ std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
 }
 
 TEST(LogTest, JsonLineCarriesContextAndEscapes) {
-  const std::string line = format_json_line("2026-11-27T09:00:00.000Z", "info",
-                                            "quote \" and\nnewline", {"r1", "prices", "2026-09-24"});
+  const std::string line = format_json_line(
+      "2026-11-27T09:00:00.000Z", "info", "quote \" and\nnewline", {"r1", "prices", "2026-09-24"});
   const nlohmann::json parsed = nlohmann::json::parse(line);
   EXPECT_EQ(parsed["msg"], "quote \" and\nnewline");
   EXPECT_EQ(parsed["run_id"], "r1");

@@ -104,20 +104,16 @@ class MetadataStoreTest : public ::testing::Test {
 
 TEST_F(MetadataStoreTest, RowCountsCoverEveryTableInOrder) {
   using Counts = std::vector<std::pair<std::string, std::int64_t>>;
-  EXPECT_EQ(store().row_counts(), (Counts{{"runs", 0},
-                                          {"events", 0},
-                                          {"partition_status", 0},
-                                          {"checks", 0},
-                                          {"leases", 0}}));
+  EXPECT_EQ(
+      store().row_counts(),
+      (Counts{{"runs", 0}, {"events", 0}, {"partition_status", 0}, {"checks", 0}, {"leases", 0}}));
   const RunRecord run = make_run();
   store().append_event(make_event(run, EventKind::kRunStart, "one"));
   store().append_event(make_event(run, EventKind::kLog, "two"));
   ASSERT_TRUE(store().try_acquire_lease("job:daily", run.run_id, getpid(), "host-a", 1000ms));
-  EXPECT_EQ(store().row_counts(), (Counts{{"runs", 1},
-                                          {"events", 2},
-                                          {"partition_status", 0},
-                                          {"checks", 0},
-                                          {"leases", 1}}));
+  EXPECT_EQ(
+      store().row_counts(),
+      (Counts{{"runs", 1}, {"events", 2}, {"partition_status", 0}, {"checks", 0}, {"leases", 1}}));
 }
 
 // --- Runs ------------------------------------------------------------------------------------
