@@ -54,7 +54,7 @@ format-check:
 	@clang-format --dry-run --Werror $(SOURCES) && echo "format: clean"
 
 lint: build
-	run-clang-tidy -quiet -p $(RELEASE) -j $(JOBS) '$(CURDIR)/(src|tests|bench)/.*\.cpp$$'
+	scripts/lint.sh $(RELEASE)
 
 clean:
 	rm -rf build

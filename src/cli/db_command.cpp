@@ -26,7 +26,7 @@ Command register_db_command(CLI::App& app, CommandContext& context) {
                       << "schema version  " << store->schema_version()
                       << " (this binary: " << storage::latest_schema_version() << ")\n";
             for (const auto& [table, rows] : store->row_counts()) {
-              std::cout << fmt::format("{:<16}{} rows\n", table, rows);
+              std::cout << fmt::format("{:<18}{} rows\n", table, rows);
             }
             return kExitOk;
           }};

@@ -42,7 +42,8 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::string_view
   if (node.IsMap()) {
     for (const auto& entry : node) {
       const std::string name = entry.first.as<std::string>();
-      flatten(entry.second, prefix.empty() ? name : prefix + "." + name, origin, out);
+      flatten(entry.second, prefix.empty() ? name : fmt::format("{}.{}", prefix, name), origin,
+              out);
     }
   } else if (node.IsScalar()) {
     out[prefix] = node.Scalar();
@@ -252,7 +253,7 @@ double Config::get_number(std::string_view key) const {
 bool Config::get_bool(std::string_view key) const { return value(key).text == "true"; }
 
 std::filesystem::path Config::get_path(std::string_view key) const {
-  const std::filesystem::path path(value(key).text);
+  std::filesystem::path path(value(key).text);
   if (path.empty() || path.is_absolute()) return path;
   return home_ / path;
 }

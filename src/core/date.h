@@ -49,6 +49,7 @@ class Date {
     ++days_;
     return *this;
   }
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>.
   constexpr auto operator<=>(const Date&) const = default;
 
  private:

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace gogooku3 {
 
@@ -35,8 +36,8 @@ bool is_retryable(ErrorCategory category);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCategory category, std::string message)
-      : std::runtime_error(std::move(message)), category_(category) {}
+  Error(ErrorCategory category, const std::string& message)
+      : std::runtime_error(message), category_(category) {}
 
   ErrorCategory category() const { return category_; }
 

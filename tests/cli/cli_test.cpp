@@ -144,7 +144,7 @@ TEST_F(CliTest, DbInfoCreatesTheDatabaseUnderHome) {
   EXPECT_EQ(info.exit_code, 0) << info.output;
   EXPECT_TRUE(std::filesystem::exists(home_ / "gogooku3.db"));
   EXPECT_NE(info.output.find("schema version"), std::string::npos) << info.output;
-  EXPECT_NE(info.output.find("runs            0 rows"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("runs              0 rows"), std::string::npos) << info.output;
   EXPECT_TRUE(std::filesystem::exists(home_ / "logs" / "gogooku3.jsonl"));
   // A second open finds everything migrated already.
   EXPECT_EQ(run("db info").exit_code, 0);

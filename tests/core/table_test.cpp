@@ -415,8 +415,8 @@ TEST(TableTest, SliceTakesRange) {
             std::nullopt);
   EXPECT_EQ(table.slice(5, 5).num_rows(), 0u);
   EXPECT_EQ(table.slice(0, 5).first_difference(table), std::nullopt);
-  for (auto [begin, end] : std::vector<std::pair<size_t, size_t>>{{0, 6}, {4, 3}, {6, 6}}) {
-    const Error error = error_from([&] { table.slice(begin, end); });
+  for (const auto& range : std::vector<std::pair<size_t, size_t>>{{0, 6}, {4, 3}, {6, 6}}) {
+    const Error error = error_from([&] { table.slice(range.first, range.second); });
     EXPECT_EQ(error.category(), ErrorCategory::kInvalidInput);
     expect_mentions(error, {"5 rows"});
   }

@@ -416,7 +416,7 @@ class OverrideFileTest : public testing::Test {
   // Loads `yaml`, expects InvalidInput naming the file, returns the message.
   std::string load_error(const std::string& yaml) {
     const std::filesystem::path& path = write(yaml);
-    const std::string message = error_of([&] { calendar_.load_override_file(path); });
+    std::string message = error_of([&] { calendar_.load_override_file(path); });
     EXPECT_TRUE(contains(message, path.string()));
     return message;
   }
