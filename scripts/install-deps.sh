@@ -6,12 +6,19 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ make cmake ninja-build git pkg-config ca-certificates
+  g++ make cmake ninja-build git pkg-config ca-certificates curl
   # libraries (DESIGN.md, "Dependencies")
   libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
   # tests, benchmarks, code style
   libgtest-dev libgmock-dev clang-format clang-tidy
+  # the Parquet reader's fuzz target (libFuzzer)
+  clang libclang-rt-14-dev
 )
+# The Parquet interop tests run node scripts. A node that is already installed (from any
+# source) is used as it is; otherwise Debian's nodejs and npm are installed.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -27,3 +27,18 @@ section "gogooku3 calendar --holidays --reasons --from $year-01-01 --to $year-12
 
 section "gogooku3 db info"
 "$bin" db info
+
+section "a lake round trip: CSV -> Parquet partition -> lake ls -> parquet cat"
+demo=$(mktemp -d)
+trap 'rm -rf "$demo"' EXIT
+cat > "$demo/prices.csv" <<CSV
+code,date,open,high,low,close,volume
+72030,$today,2850.5,2871.0,2843.0,2866.5,18234500
+86970,$today,2047.0,2069.0,2035.0,2045.0,2202500
+130A0,$today,,,,,
+CSV
+partition="$GOGOOKU3_HOME/lake/demo/prices/date=$today/data.parquet"
+"$bin" parquet from-csv "$demo/prices.csv" "$partition"
+"$bin" lake ls
+"$bin" parquet schema "$partition"
+"$bin" parquet cat "$partition" --columns code,close,volume

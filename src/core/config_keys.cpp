@@ -19,6 +19,16 @@ constexpr std::array kKeys = {
               "JSON-lines log file (one object per line); empty turns the file sink off"},
     ConfigKey{"calendar.overrides_file", ConfigKind::kPath, "", "", false,
               "YAML file correcting single days of the TSE calendar; empty: rules only"},
+    ConfigKey{"lake.root", ConfigKind::kString, "file://${GOGOOKU3_HOME}/lake", "GOGOOKU3_LAKE",
+              false, "Data lake root: file:///abs/dir, a path, or s3://bucket[/prefix]"},
+    ConfigKey{"lake.s3.endpoint", ConfigKind::kString, "", "AWS_ENDPOINT_URL", false,
+              "S3 endpoint URL (http://host:port for S3-compatible servers); empty: AWS"},
+    ConfigKey{"lake.s3.region", ConfigKind::kString, "us-east-1", "AWS_REGION", false,
+              "S3 region used for request signing"},
+    ConfigKey{"lake.s3.path_style", ConfigKind::kBoolean, "false", "GOGOOKU3_S3_PATH_STYLE", false,
+              "true: ENDPOINT/bucket/key addressing; false: bucket.ENDPOINT/key (virtual host)"},
+    ConfigKey{"lake.s3.multipart_threshold_mb", ConfigKind::kInteger, "16", "", false,
+              "Objects larger than this many MiB are uploaded to S3 in parts"},
 };
 
 }  // namespace

@@ -49,7 +49,7 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, HelpListsEveryCommand) {
   const Result help = run("--help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"version", "config", "calendar", "db"}) {
+  for (const char* command : {"version", "config", "calendar", "db", "parquet", "lake"}) {
     EXPECT_NE(help.output.find(command), std::string::npos) << command;
   }
   EXPECT_NE(help.output.find("--home"), std::string::npos);
@@ -57,7 +57,8 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 }
 
 TEST_F(CliTest, EveryCommandHasHelpWithGlobalOptions) {
-  for (const char* command : {"version", "config", "config show", "calendar", "db", "db info"}) {
+  for (const char* command : {"version", "config", "config show", "calendar", "db", "db info",
+                              "parquet schema", "parquet cat", "parquet from-csv", "lake ls"}) {
     const Result help = run(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("--home"), std::string::npos) << command;
@@ -155,6 +156,68 @@ TEST_F(CliTest, DbInfoRefusesABackendThatIsNotBuilt) {
   EXPECT_EQ(info.exit_code, 3);
   EXPECT_NE(info.output.find("PostgreSQL backend is not built yet"), std::string::npos)
       << info.output;
+}
+
+TEST_F(CliTest, ParquetFromCsvSchemaAndCatRoundTrip) {
+  const std::string csv =
+      "code,date,close,volume\n86970,2026-09-24,2045.5,2202500\n"
+      "130A0,2026-09-25,,1200\n";
+  std::ofstream(home_ / "bars.csv") << csv;
+  const std::string parquet = (home_ / "out" / "bars.parquet").string();
+  const Result written = run("parquet from-csv " + (home_ / "bars.csv").string() + " " + parquet +
+                             " --compression snappy");
+  EXPECT_EQ(written.exit_code, 0) << written.output;
+
+  const Result schema = run("parquet schema " + parquet + " --stats");
+  EXPECT_EQ(schema.exit_code, 0) << schema.output;
+  EXPECT_NE(schema.output.find("2 rows in 1 row group"), std::string::npos) << schema.output;
+  EXPECT_NE(schema.output.find("date     date"), std::string::npos) << schema.output;
+  EXPECT_NE(schema.output.find("min 2026-09-24"), std::string::npos) << schema.output;
+
+  EXPECT_EQ(run("parquet cat " + parquet).output,
+            "code,date,close,volume\n86970,2026-09-24,2045.5,2202500\n130A0,2026-09-25,NaN,1200\n");
+  EXPECT_EQ(run("parquet cat " + parquet + " --columns volume,code --limit 1").output,
+            "volume,code\n2202500,86970\n");
+  EXPECT_EQ(run("parquet cat " + parquet + " --format json --columns code,close").output,
+            "{\"code\":\"86970\",\"close\":2045.5}\n{\"code\":\"130A0\",\"close\":null}\n");
+}
+
+TEST_F(CliTest, ParquetErrorsHaveTheRightExitCodes) {
+  std::ofstream(home_ / "in.csv") << "a\n1\n";
+  EXPECT_EQ(run("parquet from-csv " + (home_ / "in.csv").string() + " " +
+                (home_ / "o.parquet").string() + " --compression lz77")
+                .exit_code,
+            2);
+  EXPECT_FALSE(std::filesystem::exists(home_ / "o.parquet"));
+  std::ofstream(home_ / "junk.parquet") << "PAR1 this is not a parquet file PAR1";
+  const Result junk = run("parquet schema " + (home_ / "junk.parquet").string());
+  EXPECT_EQ(junk.exit_code, 3);
+  EXPECT_NE(junk.output.find("Corruption"), std::string::npos) << junk.output;
+  EXPECT_NE(junk.output.find("junk.parquet"), std::string::npos) << junk.output;
+  const Result missing = run("parquet cat " + (home_ / "none.parquet").string());
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.output.find("NotFound"), std::string::npos) << missing.output;
+}
+
+TEST_F(CliTest, LakeListsDatasetsAndPartitions) {
+  const Result empty = run("lake ls");
+  EXPECT_EQ(empty.exit_code, 0) << empty.output;
+  EXPECT_NE(empty.output.find("holds no partitions"), std::string::npos) << empty.output;
+
+  std::ofstream(home_ / "p.csv") << "code,date,close\n86970,2026-09-24,1.5\n";
+  for (const char* day : {"2026-09-24", "2026-09-25"}) {
+    const std::string target =
+        (home_ / "lake" / "clean" / "prices" / (std::string("date=") + day) / "data.parquet")
+            .string();
+    ASSERT_EQ(run("parquet from-csv " + (home_ / "p.csv").string() + " " + target).exit_code, 0);
+  }
+  const Result datasets = run("lake ls");
+  EXPECT_NE(datasets.output.find("clean/prices"), std::string::npos) << datasets.output;
+  EXPECT_NE(datasets.output.find("2 days  2026-09-24 .. 2026-09-25"), std::string::npos)
+      << datasets.output;
+  const Result days = run("lake ls clean/prices");
+  EXPECT_EQ(days.exit_code, 0) << days.output;
+  EXPECT_NE(days.output.find("2026-09-25"), std::string::npos) << days.output;
 }
 
 TEST_F(CliTest, GlobalOptionsWorkBeforeAndAfterTheCommand) {

@@ -39,8 +39,8 @@ namespace gogooku3::storage::sqlite {
 // retry loop, the orchestrator still classifies it right; the loop catches it by type.
 class DatabaseBusy : public Error {
  public:
-  DatabaseBusy(std::string message, std::string reason)
-      : Error(ErrorCategory::kTransient, std::move(message)), reason_(std::move(reason)) {}
+  DatabaseBusy(const std::string& message, std::string reason)
+      : Error(ErrorCategory::kTransient, message), reason_(std::move(reason)) {}
 
   // What was locked, without the file name: "database is locked while running 'BEGIN ...'".
   const std::string& reason() const { return reason_; }
