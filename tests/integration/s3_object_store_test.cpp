@@ -11,51 +11,23 @@
 #include <functional>
 
 #include "core/error.h"
+#include "s3_test_server.h"
 #include "storage/object_store/object_store.h"
 
 namespace gogooku3::storage {
 namespace {
 
-std::string endpoint_from_environment() {
-  const char* endpoint = std::getenv("GOGOOKU3_TEST_S3_ENDPOINT");
-  return endpoint == nullptr ? "" : endpoint;
-}
-
-S3Options test_options() {
-  S3Options options = s3_options_from_environment();
-  options.endpoint = endpoint_from_environment();
-  options.path_style = true;
-  options.region = "us-east-1";
-  options.max_retries = 2;
-  // moto checks signatures against the request line as werkzeug re-renders it (an IRI).
-  options.iri_request_line = std::getenv("GOGOOKU3_TEST_S3_IRI") != nullptr;
-  return options;
-}
-
 class S3ObjectStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     setup_error_.clear();
-    if (endpoint_from_environment().empty()) {
-      setup_error_ =
-          "GOGOOKU3_TEST_S3_ENDPOINT is not set: run the integration tests through "
-          "scripts/with-servers.sh (it starts moto and exports the endpoint and credentials)";
-      return;
-    }
-    bucket_ = "gogooku3-it-" + std::to_string(::getpid()) + "-" +
-              std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
-    try {
-      create_s3_bucket(bucket_, test_options());
-    } catch (const std::exception& e) {
-      setup_error_ = std::string("S3 server at ") + endpoint_from_environment() +
-                     " did not accept CreateBucket: " + e.what();
-    }
+    bucket_ = create_test_bucket("it", setup_error_);
   }
 
   void SetUp() override {
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
     prefix_ = std::string("t/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    store_ = open_object_store("s3://" + bucket_ + "/" + prefix_, test_options());
+    store_ = open_object_store("s3://" + bucket_ + "/" + prefix_, test_s3_options());
   }
 
   std::vector<std::string> keys(std::string_view prefix) const {
@@ -145,7 +117,7 @@ TEST_F(S3ObjectStoreTest, WriterIsInvisibleUntilCommit) {
 }
 
 TEST_F(S3ObjectStoreTest, MultipartUploadAndAbort) {
-  S3Options options = test_options();
+  S3Options options = test_s3_options();
   options.multipart_threshold = 6 << 20;
   options.part_size = 5 << 20;
   std::unique_ptr<ObjectStore> store =
@@ -179,7 +151,7 @@ TEST_F(S3ObjectStoreTest, KeysThatNeedEncoding) {
                                     "tilde~_-.x", "paren(1),at@"};
   // moto cannot verify a signature over a non-ASCII path in any encoding (werkzeug hands
   // botocore the decoded IRI); against strict SigV4 servers the unicode key is tested too.
-  const bool unicode = !test_options().iri_request_line;
+  const bool unicode = !test_s3_options().iri_request_line;
   if (unicode) names.push_back("unicode/\xE6\x97\xA5\xE7\xB5\x8C.csv");
   for (const std::string& name : names) store_->put(name, name);
   std::vector<std::string> sorted = names;
@@ -200,7 +172,7 @@ TEST_F(S3ObjectStoreTest, KeysThatNeedEncoding) {
 }
 
 TEST_F(S3ObjectStoreTest, VirtualHostAddressing) {
-  S3Options options = test_options();
+  S3Options options = test_s3_options();
   options.path_style = false;
   std::string endpoint = options.endpoint;
   const std::size_t host = endpoint.find("127.0.0.1");
@@ -217,7 +189,7 @@ TEST_F(S3ObjectStoreTest, VirtualHostAddressing) {
 }
 
 TEST_F(S3ObjectStoreTest, WrongSecretIsUnauthorizedNamingTheEndpoint) {
-  S3Options options = test_options();
+  S3Options options = test_s3_options();
   options.secret_access_key = "not-the-secret";
   std::unique_ptr<ObjectStore> store = open_object_store("s3://" + bucket_, options);
   const Error error = error_of([&] { store->put("x", "y"); });
@@ -233,7 +205,7 @@ TEST_F(S3ObjectStoreTest, WrongSecretIsUnauthorizedNamingTheEndpoint) {
 
 TEST_F(S3ObjectStoreTest, MissingBucketIsNotFoundNamingTheBucket) {
   std::unique_ptr<ObjectStore> store =
-      open_object_store("s3://gogooku3-no-such-bucket-" + bucket_.substr(13), test_options());
+      open_object_store("s3://gogooku3-no-such-bucket-" + bucket_.substr(13), test_s3_options());
   const Error error = error_of([&] { store->get("a/b"); });
   EXPECT_EQ(error.category(), ErrorCategory::kNotFound) << error.what();
   EXPECT_NE(std::string(error.what()).find("gogooku3-no-such-bucket-"), std::string::npos)
