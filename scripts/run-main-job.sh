@@ -28,16 +28,17 @@ section "gogooku3 calendar --holidays --reasons --from $year-01-01 --to $year-12
 section "gogooku3 db info"
 "$bin" db info
 
-section "a lake round trip: CSV -> Parquet partition -> lake ls -> parquet cat"
+trading_day=$("$bin" calendar --previous "$(TZ=Asia/Tokyo date -d tomorrow +%F)")
+section "a lake round trip for $trading_day (the latest business day): CSV -> Parquet -> lake ls -> parquet cat"
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT
 cat > "$demo/prices.csv" <<CSV
 code,date,open,high,low,close,volume
-72030,$today,2850.5,2871.0,2843.0,2866.5,18234500
-86970,$today,2047.0,2069.0,2035.0,2045.0,2202500
-130A0,$today,,,,,
+72030,$trading_day,2850.5,2871.0,2843.0,2866.5,18234500
+86970,$trading_day,2047.0,2069.0,2035.0,2045.0,2202500
+130A0,$trading_day,,,,,
 CSV
-partition="$GOGOOKU3_HOME/lake/demo/prices/date=$today/data.parquet"
+partition="$GOGOOKU3_HOME/lake/demo/prices/date=$trading_day/data.parquet"
 "$bin" parquet from-csv "$demo/prices.csv" "$partition"
 "$bin" lake ls
 "$bin" parquet schema "$partition"
