@@ -155,6 +155,18 @@ struct ChunkEncoder {
           dictionary.push_back(value);
         }
         indices.push_back(it->second);
+        // Mostly distinct values (prices, returns, features) gain nothing from a dictionary:
+        // the indices are as wide as the values and compress worse, and hashing every value
+        // costs most of the write. Decide from a probe, as DuckDB and Arrow do.
+        if (dictionary_values + 1 == options.dictionary_probe_values &&
+            static_cast<double>(dictionary.size()) >
+                options.dictionary_max_distinct_ratio *
+                    static_cast<double>(options.dictionary_probe_values)) {
+          dictionary.clear();
+          indices.clear();
+          dictionary_values = 0;
+          break;
+        }
       }
     }
     const int index_bit_width =

@@ -32,6 +32,8 @@ struct ColumnChunkOptions {
   bool dictionary = true;
   std::size_t dictionary_max_bytes = 1 << 20;
   bool data_page_v2 = false;
+  std::size_t dictionary_probe_values = 4096;
+  double dictionary_max_distinct_ratio = 0.5;
 };
 
 // Throws InvalidInput when a REQUIRED column has a missing value or an INT(8)/INT(16)

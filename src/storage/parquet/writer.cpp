@@ -39,9 +39,14 @@ struct Writer::State {
   void flush_row_group() {
     const std::size_t rows = pending_rows();
     if (rows == 0) return;
-    ColumnChunkOptions chunk_options{options.compression,          options.zstd_level,
-                                     options.page_bytes,           options.dictionary,
-                                     options.dictionary_max_bytes, options.data_page_v2};
+    ColumnChunkOptions chunk_options{options.compression,
+                                     options.zstd_level,
+                                     options.page_bytes,
+                                     options.dictionary,
+                                     options.dictionary_max_bytes,
+                                     options.data_page_v2,
+                                     options.dictionary_probe_values,
+                                     options.dictionary_max_distinct_ratio};
     RowGroup group;
     group.num_rows = static_cast<std::int64_t>(rows);
     group.file_offset = static_cast<std::int64_t>(file->bytes_written());

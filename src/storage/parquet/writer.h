@@ -34,6 +34,10 @@ struct WriterOptions {
   std::size_t page_bytes = 1 << 20;
   bool dictionary = true;
   std::size_t dictionary_max_bytes = 1 << 20;
+  // A chunk whose first dictionary_probe_values values hold more than this share of distinct
+  // values is written PLAIN from the start (1.0: always try the dictionary).
+  std::size_t dictionary_probe_values = 4096;
+  double dictionary_max_distinct_ratio = 0.5;
   bool data_page_v2 = false;
   std::vector<std::string> required_columns;         // REQUIRED; all others OPTIONAL
   std::map<std::string, LogicalType> logical_types;  // overrides the default annotation

@@ -205,3 +205,40 @@ TEST(ParquetWriterTest, CompressionNames) {
 
 }  // namespace
 }  // namespace gogooku3::storage::parquet
+
+namespace gogooku3::storage::parquet {
+namespace {
+
+Table doubles(size_t rows, size_t distinct) {
+  std::vector<double> values;
+  for (size_t i = 0; i < rows; ++i) values.push_back(static_cast<double>(i % distinct) * 0.37);
+  return Table({Column::of<double>("x", std::move(values))});
+}
+
+// A dictionary for mostly distinct values costs time and bytes: the probe turns it off, so the
+// file is exactly what dictionary = false writes; repetitive values keep their dictionary.
+TEST(ParquetWriterTest, DictionaryProbeSkipsHighCardinalityChunks) {
+  WriterOptions plain;
+  plain.dictionary = false;
+  const Table distinct = doubles(20'000, 20'000);
+  EXPECT_EQ(write_to_bytes(distinct), write_to_bytes(distinct, plain));
+
+  // Uncompressed, so that the sizes compare the encodings alone.
+  WriterOptions raw;
+  raw.compression = Compression::kUncompressed;
+  WriterOptions raw_plain = raw;
+  raw_plain.dictionary = false;
+  const Table repetitive = doubles(20'000, 50);
+  const std::string with_dictionary = write_to_bytes(repetitive, raw);
+  EXPECT_LT(with_dictionary.size(), write_to_bytes(repetitive, raw_plain).size() / 4);
+  EXPECT_EQ(open_bytes(with_dictionary).read().first_difference(repetitive), std::nullopt);
+
+  WriterOptions always;
+  always.dictionary_max_distinct_ratio = 1.0;
+  const std::string forced = write_to_bytes(distinct, always);
+  EXPECT_NE(forced, write_to_bytes(distinct, plain));
+  EXPECT_EQ(open_bytes(forced).read().first_difference(distinct), std::nullopt);
+}
+
+}  // namespace
+}  // namespace gogooku3::storage::parquet
