@@ -336,8 +336,18 @@ Table Reader::read(const ReadOptions& options) const {
       by_code ? std::set<std::string>(options.codes->begin(), options.codes->end())
               : std::set<std::string>();
 
-  std::vector<Table> parts;
-  for (int g : row_groups_matching(options)) {
+  // Rows are appended to columns sized for every matching row group up front, and each row
+  // group's table is dropped right after: the peak is the result plus one row group, not two
+  // copies of the result as with a concatenation at the end.
+  const std::vector<int> groups = row_groups_matching(options);
+  std::size_t capacity = 0;
+  for (int g : groups) capacity += static_cast<std::size_t>(row_groups_[g].num_rows);
+  std::vector<Column> out;
+  for (std::size_t c : projected) {
+    out.emplace_back(columns_[c].name, columns_[c].type);
+    out.back().reserve(capacity);
+  }
+  for (int g : groups) {
     Table part = read_row_group(g, read_names);
     if (by_date || by_code) {
       std::vector<std::size_t> keep;
@@ -360,15 +370,9 @@ Table Reader::read(const ReadOptions& options) const {
       if (keep.size() != part.num_rows()) part = part.take(keep);
       if (read_names.size() != output_names.size()) part = part.select(output_names);
     }
-    if (part.num_rows() > 0) parts.push_back(std::move(part));
+    for (std::size_t c = 0; c < out.size(); ++c) out[c].append_rows(part.column(out[c].name()));
   }
-  if (parts.empty()) {
-    std::vector<Column> empty;
-    for (std::size_t c : projected) empty.emplace_back(columns_[c].name, columns_[c].type);
-    return Table(std::move(empty));
-  }
-  if (parts.size() == 1) return std::move(parts.front());
-  return Table::concat(parts);
+  return Table(std::move(out));
 }
 
 Reader open_file(const std::filesystem::path& path) {
