@@ -6,6 +6,8 @@
 # between runs. A finding (crash, non-gogooku3 exception, sanitizer report, timeout, OOM) is
 # saved under BUILD_DIR/fuzz/findings/ and makes the script exit non-zero; replay it with
 #   BUILD_DIR/fuzz/parquet_reader_fuzz FINDING
+# The random seed is fixed (FUZZ_SEED, default 1) so that CI explores the same inputs each run;
+# set another seed, or a longer time, to search further by hand.
 set -euo pipefail
 build=${1:?usage: fuzz-parquet.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: fuzz-parquet.sh BUILD_DIR SECONDS}
@@ -54,7 +56,8 @@ mkdir -p "$out/corpus" "$out/findings"
 status=0
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  "$out/parquet_reader_fuzz" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+  "$out/parquet_reader_fuzz" -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" \
+  -max_len=65536 -rss_limit_mb=2048 \
   -timeout=10 -print_final_stats=1 -artifact_prefix="$out/findings/" \
   "$out/corpus" "$out/seeds" > "$out/fuzz.log" 2>&1 || status=$?
 tail -n 40 "$out/fuzz.log"
