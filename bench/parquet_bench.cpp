@@ -137,9 +137,11 @@ double column_data_bytes(const Table& table) {
   double bytes = 0;
   for (const Column& column : table.columns()) {
     if (column.type() == ColumnType::kString) {
-      for (const std::string& value : column.as<std::string>()) bytes += value.size();
+      for (const std::string& value : column.as<std::string>()) {
+        bytes += static_cast<double>(value.size());
+      }
     } else {
-      bytes += 4.0 * column.size();
+      bytes += 4.0 * static_cast<double>(column.size());
     }
   }
   return bytes;
@@ -361,7 +363,7 @@ void parquet_bench(std::size_t requested_rows, int repeats) {
                 peer->default_threads);
   }
   char rows_text_buffer[32];
-  std::snprintf(rows_text_buffer, sizeof rows_text_buffer, "%gM", rows / 1e6);
+  std::snprintf(rows_text_buffer, sizeof rows_text_buffer, "%gM", static_cast<double>(rows) / 1e6);
   const std::string rows_text = rows_text_buffer;
 
   std::printf("\n");
@@ -396,8 +398,9 @@ void parquet_bench(std::size_t requested_rows, int repeats) {
   std::printf("\n");
   auto throughput = [&](const std::string& who, double write_seconds, double read_seconds) {
     std::printf("%-28s write %6.2f Mrows/s %8.1f MB/s   full read %6.2f Mrows/s %8.1f MB/s\n",
-                who.c_str(), rows / write_seconds / 1e6, data_bytes / write_seconds / kMB,
-                rows / read_seconds / 1e6, data_bytes / read_seconds / kMB);
+                who.c_str(), static_cast<double>(rows) / write_seconds / 1e6,
+                data_bytes / write_seconds / kMB, static_cast<double>(rows) / read_seconds / 1e6,
+                data_bytes / read_seconds / kMB);
   };
   throughput("gogooku3 (1 thread)", write_s, full_read_s);
   if (peer) {
@@ -411,7 +414,8 @@ void parquet_bench(std::size_t requested_rows, int repeats) {
   if (peer) {
     for (const PeerRun& run : peer->runs) {
       std::printf("; DuckDB %s %.1f MB (ours x%.3f)", threads_text(run.threads).c_str(),
-                  run.file_bytes / kMB, our_file_bytes / static_cast<double>(run.file_bytes));
+                  static_cast<double>(run.file_bytes) / kMB,
+                  our_file_bytes / static_cast<double>(run.file_bytes));
     }
   }
   std::printf("\n\n");

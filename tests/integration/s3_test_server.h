@@ -37,7 +37,7 @@ inline std::string create_test_bucket(const std::string& purpose, std::string& e
         "scripts/with-servers.sh (it starts moto and exports the endpoint and credentials)";
     return "";
   }
-  const std::string bucket =
+  std::string bucket =
       "gogooku3-" + purpose + "-" + std::to_string(::getpid()) + "-" +
       std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
   try {

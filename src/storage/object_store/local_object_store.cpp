@@ -22,7 +22,7 @@ std::int64_t modified_ms_of(const struct stat& info) {
 
 class LocalObjectStore final : public ObjectStore {
  public:
-  explicit LocalObjectStore(fs::path root)
+  explicit LocalObjectStore(const fs::path& root)
       : root_(root.lexically_normal()), url_("file://" + root_.string()) {
     while (url_.size() > 8 && url_.back() == '/') url_.pop_back();
   }

@@ -210,7 +210,10 @@ std::string Client::url_for(const Request& request) const {
     std::sort(encoded.begin(), encoded.end());
     char separator = '?';
     for (const auto& [name, value] : encoded) {
-      url += separator + name + "=" + value;
+      url += separator;
+      url += name;
+      url += '=';
+      url += value;
       separator = '&';
     }
   }
@@ -296,10 +299,10 @@ Response Client::send(const Request& request) const {
       failure =
           error_for_status(500, response.body, request.method, what, request.bucket, endpoint_);
       worth_retrying = is_retryable(failure->category());
-    } else if (response.status >= 200 && response.status < 300) {
-      return response;
-    } else if (response.status == 404 && request.not_found_is_answer &&
-               response.body.find("NoSuchBucket") == std::string::npos) {
+    } else if ((response.status >= 200 && response.status < 300) ||
+               // A missing key the caller asked about is an answer; a missing bucket is not.
+               (response.status == 404 && request.not_found_is_answer &&
+                response.body.find("NoSuchBucket") == std::string::npos)) {
       return response;
     } else {
       failure = error_for_status(response.status, response.body, request.method, what,

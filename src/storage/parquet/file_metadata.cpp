@@ -30,15 +30,19 @@ void write_logical_type(CompactWriter& w, const LogicalTypeAnnotation& t) {
       w.begin_struct_field(6);
       w.end_struct();
       break;
-    case LogicalTypeAnnotation::Kind::kTimestamp:
+    case LogicalTypeAnnotation::Kind::kTimestamp: {
       w.begin_struct_field(8);
       w.write_bool(1, t.adjusted_to_utc);
       w.begin_struct_field(2);  // TimeUnit union
-      w.begin_struct_field(t.unit == TimeUnit::kMillis ? 1 : t.unit == TimeUnit::kMicros ? 2 : 3);
+      const std::int16_t unit_field = t.unit == TimeUnit::kMillis   ? std::int16_t{1}
+                                      : t.unit == TimeUnit::kMicros ? std::int16_t{2}
+                                                                    : std::int16_t{3};
+      w.begin_struct_field(unit_field);
       w.end_struct();
       w.end_struct();
       w.end_struct();
       break;
+    }
     case LogicalTypeAnnotation::Kind::kInteger:
       w.begin_struct_field(10);
       w.write_i8(1, static_cast<std::int8_t>(t.bit_width));
@@ -213,7 +217,7 @@ LogicalTypeAnnotation read_logical_type(CompactReader& r) {
         r.begin_struct();
         while (const auto g = r.next_field()) {
           if (g->id == 1) {
-            t.bit_width = r.read_i8(*g);
+            t.bit_width = static_cast<int>(r.read_i8(*g));
             req.saw(0);
           } else if (g->id == 2) {
             t.is_signed = r.read_bool(*g);

@@ -12,7 +12,7 @@
 namespace gogooku3::storage::parquet {
 namespace {
 
-constexpr std::uint64_t kTailReadBytes = 64 * 1024;
+constexpr std::uint64_t kTailReadBytes = std::uint64_t{64} * 1024;
 constexpr std::uint64_t kMagicBytes = 4;
 constexpr std::uint64_t kMinFileBytes = 12;  // "PAR1", footer length, "PAR1"
 

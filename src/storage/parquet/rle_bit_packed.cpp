@@ -48,7 +48,7 @@ void put_rle_run(std::uint32_t value, std::size_t count, int bit_width, std::str
 
 }  // namespace
 
-int bit_width_for(std::uint32_t max_value) { return std::bit_width(max_value); }
+int bit_width_for(std::uint32_t max_value) { return static_cast<int>(std::bit_width(max_value)); }
 
 void rle_bit_packed_encode(std::span<const std::uint32_t> values, int bit_width, std::string& out) {
   std::size_t literal_begin = 0;  // values[literal_begin, i) await bit-packing

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -141,7 +142,7 @@ class FakeHttpServer {
     }
 
     std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Fake\r\n";
-    for (const auto& [name, value] : reply.headers) out += name + ": " + value + "\r\n";
+    for (const auto& [name, value] : reply.headers) out += fmt::format("{}: {}\r\n", name, value);
     out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
     out += "Connection: close\r\n\r\n";
     // A HEAD answer announces the length of the body it does not send.
