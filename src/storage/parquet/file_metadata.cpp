@@ -217,7 +217,9 @@ LogicalTypeAnnotation read_logical_type(CompactReader& r) {
         r.begin_struct();
         while (const auto g = r.next_field()) {
           if (g->id == 1) {
-            t.bit_width = static_cast<int>(r.read_i8(*g));
+            // IntType.bitWidth is a Thrift i8: a signed number by definition, not a character.
+            // NOLINTNEXTLINE(bugprone-signed-char-misuse)
+            t.bit_width = r.read_i8(*g);
             req.saw(0);
           } else if (g->id == 2) {
             t.is_signed = r.read_bool(*g);
