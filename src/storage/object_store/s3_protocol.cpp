@@ -87,10 +87,17 @@ std::optional<std::uint32_t> character_reference(std::string_view entity) {
   return value;
 }
 
+// "%2F": upper-case hex, as SigV4's canonical form requires.
+void append_percent_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[c >> 4];
+  out += kHex[c & 0x0F];
+}
+
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (const char signed_c : text) {
@@ -98,16 +105,13 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
     if (is_unreserved(c) || (keep_slash && c == '/')) {
       out += static_cast<char>(c);
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0F];
+      append_percent_escape(out, c);
     }
   }
   return out;
 }
 
 std::string iri_encode(std::string_view text, bool in_path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   static constexpr std::string_view kRawAnywhere = "/!$'()*,:;@";
   static constexpr std::string_view kRawInPath = "&+=";
   std::string out;
@@ -118,9 +122,7 @@ std::string iri_encode(std::string_view text, bool in_path) {
         (in_path && kRawInPath.find(signed_c) != std::string_view::npos)) {
       out += static_cast<char>(c);
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0F];
+      append_percent_escape(out, c);
     }
   }
   return out;
