@@ -9,7 +9,9 @@ packages=(
   g++ make cmake ninja-build git pkg-config ca-certificates curl
   # libraries (DESIGN.md, "Dependencies")
   libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
-  libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev
+  libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
+  # the fake J-Quants server used by tests and benchmarks (HTTP server, gzip)
+  libcpp-httplib-dev
   # tests, benchmarks, code style
   libgtest-dev libgmock-dev clang-format clang-tidy
   # the Parquet reader's fuzz target (libFuzzer)

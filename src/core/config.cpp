@@ -14,7 +14,6 @@
 extern char** environ;
 
 namespace gogooku3 {
-namespace {
 
 std::map<std::string, std::string> process_environment() {
   std::map<std::string, std::string> environment;
@@ -26,6 +25,8 @@ std::map<std::string, std::string> process_environment() {
   }
   return environment;
 }
+
+namespace {
 
 std::string known_keys_list() {
   std::string list;

@@ -80,6 +80,9 @@ class Config {
   std::map<std::string, ConfigValue, std::less<>> values_;
 };
 
+// The variables of this process (environ) as a map: what Config::load interpolates with.
+std::map<std::string, std::string> process_environment();
+
 // Replaces ${NAME} and ${NAME:-fallback}; `what` names the value in errors.
 std::string interpolate_env(std::string_view text, std::string_view what,
                             const std::map<std::string, std::string>& environment);

@@ -1,0 +1,109 @@
+#include "market/ingest/ingest.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "core/error.h"
+#include "market/contracts/market_contracts.h"
+
+namespace gogooku3::market {
+namespace {
+
+void count_findings(const std::string& contract, const std::map<std::string, int64_t>& findings,
+                    IngestSummary& summary) {
+  for (const auto& [rule, count] : findings)
+    summary.findings_by_rule[contract + "." + rule] += count;
+}
+
+// Checks a master or investor-types day and writes its quarantine partition.
+void quarantine_day(storage::Lake& lake, const jquants::EndpointSpec& endpoint, Date day,
+                    const Table& records, IngestSummary& summary) {
+  const contracts::Contract contract = endpoint.asset == "equities_master"
+                                           ? contracts::master_contract(day)
+                                           : contracts::investor_types_contract(day);
+  contracts::ContractOutcome outcome = contract.check(records);
+  for (const std::string& warning : outcome.warnings) {
+    spdlog::warn("{} {}: {}", endpoint.asset, day.to_string(), warning);
+  }
+  count_findings(contract.name(), outcome.findings_by_rule, summary);
+  summary.quarantined_rows += static_cast<int64_t>(outcome.quarantined.num_rows());
+  lake.write_partition("quarantine/" + std::string(endpoint.asset), day, outcome.quarantined);
+}
+
+}  // namespace
+
+std::vector<std::string> default_ingest_assets() {
+  return {"equities_master", "bars_daily", "topix", "investor_types"};
+}
+
+IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
+                          const TradingCalendar& calendar, const std::vector<Date>& days,
+                          const IngestOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<const jquants::EndpointSpec*> endpoints;
+  for (const std::string& asset : options.assets) {
+    const jquants::EndpointSpec& spec = jquants::endpoint(asset);
+    if (asset == "calendar") {
+      throw invalid_input("ingest: 'calendar' is not a daily asset; use `gogooku3 calendar`");
+    }
+    endpoints.push_back(&spec);
+  }
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (!calendar.is_business_day(days[i])) {
+      throw invalid_input("ingest: {} is not a TSE business day ({}); pick business days only",
+                          days[i].to_string(), calendar.describe(days[i]).reason);
+    }
+    if (i > 0 && !(days[i - 1] < days[i])) {
+      throw invalid_input("ingest: days must be ascending and distinct ({} after {})",
+                          days[i].to_string(), days[i - 1].to_string());
+    }
+  }
+  const bool builds_prices =
+      std::ranges::find(options.assets, "bars_daily") != options.assets.end();
+
+  IngestSummary summary;
+  const size_t batch_days = std::max<size_t>(options.batch_days, 1);
+  for (size_t begin = 0; begin < days.size(); begin += batch_days) {
+    const std::vector<Date> batch(
+        days.begin() + static_cast<std::ptrdiff_t>(begin),
+        days.begin() + static_cast<std::ptrdiff_t>(std::min(days.size(), begin + batch_days)));
+    std::vector<std::vector<Table>> fetched;
+    fetched.reserve(endpoints.size());
+    for (const jquants::EndpointSpec* endpoint : endpoints) {
+      fetched.push_back(source.fetch_days(*endpoint, batch));
+    }
+    for (size_t d = 0; d < batch.size(); ++d) {
+      const Date day = batch[d];
+      for (size_t e = 0; e < endpoints.size(); ++e) {
+        const jquants::EndpointSpec& endpoint = *endpoints[e];
+        const Table& records = fetched[e][d];
+        lake.write_partition("raw/" + std::string(endpoint.asset), day, records);
+        summary.raw_rows[std::string(endpoint.asset)] += static_cast<int64_t>(records.num_rows());
+        if (endpoint.asset == "equities_master" || endpoint.asset == "investor_types") {
+          quarantine_day(lake, endpoint, day, records, summary);
+        }
+      }
+      std::optional<CleanPricesResult> prices;
+      if (builds_prices) {
+        prices = build_clean_prices(lake, calendar, day);
+        for (const std::string& warning : prices->warnings) {
+          spdlog::warn("bars_daily {}: {}", day.to_string(), warning);
+        }
+        summary.clean_rows += prices->rows;
+        summary.quarantined_rows += prices->quarantined;
+        count_findings("bars_daily", prices->findings_by_rule, summary);
+      }
+      ++summary.days;
+      if (options.on_day) options.on_day(day, prices ? &*prices : nullptr);
+    }
+  }
+  summary.fetch = source.stats();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace gogooku3::market

@@ -1,0 +1,51 @@
+#include "market/jquants/pacer.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace gogooku3::market::jquants {
+
+Pacer::Pacer(PacerOptions options) : options_(options) {
+  if (!(options_.requests_per_minute > 0)) {
+    throw invalid_input("J-Quants requests per minute must be positive, got {}",
+                        options_.requests_per_minute);
+  }
+}
+
+Pacer::Clock::duration Pacer::interval(double endpoint_requests_per_minute) const {
+  double rate = options_.requests_per_minute;
+  if (endpoint_requests_per_minute > 0) rate = std::min(rate, endpoint_requests_per_minute);
+  const std::chrono::duration<double> seconds(60.0 / rate * slowdown_);
+  return std::chrono::duration_cast<Clock::duration>(seconds);
+}
+
+Pacer::Clock::time_point Pacer::next_start(double endpoint_requests_per_minute) const {
+  if (!last_start_.has_value()) return hold_until_;
+  return std::max(*last_start_ + interval(endpoint_requests_per_minute), hold_until_);
+}
+
+void Pacer::started(Clock::time_point now) { last_start_ = now; }
+
+Pacer::Clock::time_point Pacer::rate_limited(Clock::time_point now,
+                                             Clock::time_point request_started,
+                                             Clock::duration wait) {
+  const bool same_episode = last_rate_limit_.has_value() && request_started < *last_rate_limit_;
+  if (!same_episode) {
+    slowdown_ = std::min(slowdown_ * options_.slowdown_per_rate_limit, options_.max_slowdown);
+    ++rate_limits_in_a_row_;
+    last_rate_limit_ = now;
+    if (rate_limits_in_a_row_ >= options_.rate_limits_before_cooldown) {
+      wait = std::max<Clock::duration>(wait, options_.cooldown);
+    }
+  }
+  hold_until_ = std::max(hold_until_, now + std::max<Clock::duration>(wait, Clock::duration(0)));
+  return hold_until_;
+}
+
+void Pacer::succeeded(Clock::time_point request_started) {
+  if (last_rate_limit_.has_value() && request_started < *last_rate_limit_) return;
+  rate_limits_in_a_row_ = 0;
+}
+
+}  // namespace gogooku3::market::jquants
