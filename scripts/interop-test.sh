@@ -6,6 +6,7 @@
 #   2. duckdb-write.mjs writes DuckDB files with their content; compare.mjs first checks the
 #      three reference readers agree with it (a check of the harness itself), then
 #      parquet_interop_read checks that our Reader does (one check per file).
+#   3. A lake filled by `gogooku3 ingest --source sample`, read by DuckDB (below).
 # Needs Node >= 20 with npm, and parquet_interop_write / parquet_interop_read built somewhere
 # under BUILD_DIR. Prints failures with their differences and a last line
 # "interop: N passed, M failed"; exits non-zero on any failure. INTEROP_KEEP=1 keeps the files.
@@ -25,6 +26,7 @@ find_binary() {
 }
 writer=$(find_binary parquet_interop_write)
 reader=$(find_binary parquet_interop_read)
+gogooku3=$(find_binary gogooku3)
 
 # npm ci only when node_modules was not installed from this exact lock file.
 lock_hash=$(sha256sum "$interop/package-lock.json" | cut -d' ' -f1)
@@ -73,11 +75,20 @@ write_ours() {
   return "$status"
 }
 
+# 3. gogooku3 ingest fills a lake from the sample market; lake-duckdb.mjs reads it with DuckDB
+#    and checks the row counts the ingest printed and the clean-prices invariants.
+ingest_lake() {
+  "$gogooku3" --home "$work/home" ingest --from 2024-01-04 --to 2024-06-28 --source sample \
+    --stocks 300 --quiet > "$work/ingest-summary.txt"
+  node "$interop/lake-duckdb.mjs" "$work/home/lake" "$work/ingest-summary.txt"
+}
+
 step write-ours write_ours
 step compare-ours node "$interop/compare.mjs" "$work/ours"
 step write-duckdb node "$interop/duckdb-write.mjs" "$work/duckdb"
 step compare-duckdb node "$interop/compare.mjs" "$work/duckdb"
 step read-duckdb "$reader" "$work/duckdb"
+step ingest-lake ingest_lake
 
 echo "interop: $passed passed, $failed failed"
 ((failed == 0))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job of `make run`. Until the daily pipeline exists (orchestrator issue), it runs what
-# the foundation offers, end to end, against $GOGOOKU3_HOME: the configuration, today's TSE
-# status, the coming business days, this year's closed days, and the metadata database.
+# exists, end to end, against $GOGOOKU3_HOME: the configuration, today's TSE status, the coming
+# business days, this year's closed days, the metadata database, and the last 60 business days
+# of the built-in sample market ingested into the lake (raw, clean and quarantine partitions).
 set -euo pipefail
 bin=${1:?usage: run-main-job.sh PATH/TO/gogooku3}
 export GOGOOKU3_HOME=${GOGOOKU3_HOME:-var}
@@ -29,17 +30,17 @@ section "gogooku3 db info"
 "$bin" db info
 
 trading_day=$("$bin" calendar --previous "$(TZ=Asia/Tokyo date -d tomorrow +%F)")
-section "a lake round trip for $trading_day (the latest business day): CSV -> Parquet -> lake ls -> parquet cat"
-demo=$(mktemp -d)
-trap 'rm -rf "$demo"' EXIT
-cat > "$demo/prices.csv" <<CSV
-code,date,open,high,low,close,volume
-72030,$trading_day,2850.5,2871.0,2843.0,2866.5,18234500
-86970,$trading_day,2047.0,2069.0,2035.0,2045.0,2202500
-130A0,$trading_day,,,,,
-CSV
-partition="$GOGOOKU3_HOME/lake/demo/prices/date=$trading_day/data.parquet"
-"$bin" parquet from-csv "$demo/prices.csv" "$partition"
+first_day=$("$bin" calendar --previous "$trading_day" -n 59)
+stocks=${GOGOOKU3_RUN_STOCKS:-500}
+section "gogooku3 sample info --stocks $stocks: the built-in market, its planted signals and oracle RankIC"
+"$bin" sample info --stocks "$stocks"
+
+section "gogooku3 ingest --from $first_day --to $trading_day --source sample --stocks $stocks"
+"$bin" ingest --from "$first_day" --to "$trading_day" --source sample --stocks "$stocks" --quiet
+
+section "gogooku3 lake ls"
 "$bin" lake ls
+partition="$GOGOOKU3_HOME/lake/clean/prices/date=$trading_day/data.parquet"
+section "clean/prices for $trading_day: schema and the first rows"
 "$bin" parquet schema "$partition"
-"$bin" parquet cat "$partition" --columns code,close,volume
+"$bin" parquet cat "$partition" --columns code,close,volume,cumulative_adjustment,adj_close | head -8

@@ -14,7 +14,7 @@
 
 #include "core/error.h"
 #include "market/jquants/endpoints.h"
-#include "market/sample/tse_rules.h"
+#include "market/tse_rules.h"
 
 namespace gogooku3::market::contracts {
 namespace {
@@ -216,8 +216,9 @@ std::vector<Rule> bars_rules(BarsContext context) {
            if (!present(close[row]) || !(factor[row] > 0)) continue;
            const auto it = previous.find(codes[row]);
            if (it == previous.end()) continue;
-           const double base = it->second * factor[row];
-           const double limit = sample::daily_limit_width(base);
+           // After a split the exchange rounds the adjusted base price onto the tick grid.
+           const double base = factor[row] == 1 ? it->second : round_to_tick(it->second * factor[row]);
+           const double limit = daily_limit_width(base);
            if (std::abs(close[row] - base) > limit + 1e-9 * base) {
              report.fail(row, fmt::format("close {} is {:+.0f} from the base price {} (previous "
                                           "close {} x adjustment_factor {}); the limit is {}",

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <optional>
 
 #include "core/error.h"
@@ -65,16 +67,9 @@ IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
       std::ranges::find(options.assets, "bars_daily") != options.assets.end();
 
   IngestSummary summary;
-  const size_t batch_days = std::max<size_t>(options.batch_days, 1);
-  for (size_t begin = 0; begin < days.size(); begin += batch_days) {
-    const std::vector<Date> batch(
-        days.begin() + static_cast<std::ptrdiff_t>(begin),
-        days.begin() + static_cast<std::ptrdiff_t>(std::min(days.size(), begin + batch_days)));
-    std::vector<std::vector<Table>> fetched;
-    fetched.reserve(endpoints.size());
-    for (const jquants::EndpointSpec* endpoint : endpoints) {
-      fetched.push_back(source.fetch_days(*endpoint, batch));
-    }
+  // Writes one fetched batch, day by day in date order (clean prices carry from day to day).
+  const auto write_batch = [&](const std::vector<Date>& batch,
+                               const std::vector<std::vector<Table>>& fetched) {
     for (size_t d = 0; d < batch.size(); ++d) {
       const Date day = batch[d];
       for (size_t e = 0; e < endpoints.size(); ++e) {
@@ -99,7 +94,26 @@ IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
       ++summary.days;
       if (options.on_day) options.on_day(day, prices ? &*prices : nullptr);
     }
+  };
+
+  // Batch k is written on a second thread while batch k+1 is fetched, so the requests keep
+  // their pace through the lake writes (only the writer touches `summary` and the lake).
+  const size_t batch_days = std::max<size_t>(options.batch_days, 1);
+  std::future<void> writing;
+  for (size_t begin = 0; begin < days.size(); begin += batch_days) {
+    auto batch = std::make_shared<std::vector<Date>>(
+        days.begin() + static_cast<std::ptrdiff_t>(begin),
+        days.begin() + static_cast<std::ptrdiff_t>(std::min(days.size(), begin + batch_days)));
+    auto fetched = std::make_shared<std::vector<std::vector<Table>>>();
+    fetched->reserve(endpoints.size());
+    for (const jquants::EndpointSpec* endpoint : endpoints) {
+      fetched->push_back(source.fetch_days(*endpoint, *batch));
+    }
+    if (writing.valid()) writing.get();  // rethrows the previous batch's failure
+    writing = std::async(std::launch::async,
+                         [&write_batch, batch, fetched] { write_batch(*batch, *fetched); });
   }
+  if (writing.valid()) writing.get();
   summary.fetch = source.stats();
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

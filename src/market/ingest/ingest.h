@@ -12,9 +12,10 @@
 // among the assets. Every partition replaces an older version of the same day, so re-running
 // a day (or a range) is safe and appends nothing.
 //
-// Days are fetched in batches (all assets of a batch concurrently on the J-Quants source), then
-// written in date order; a failure leaves the days already written intact and names the day,
-// so a re-run continues where it broke.
+// Days are fetched in batches (each asset's days concurrently on the J-Quants source) and
+// written in date order on a second thread while the next batch is fetched, so the request
+// schedule keeps its pace through the writes. A failure leaves the days already written intact
+// and names the day, so a re-run continues where it broke. `on_day` runs on the writer thread.
 #pragma once
 
 #include <cstdint>

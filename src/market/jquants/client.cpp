@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/percent_encoding.h"
 #include "market/jquants/pacer.h"
 #include "market/jquants/retry_policy.h"
 #include "market/jquants/v2_json.h"
@@ -30,24 +31,6 @@ constexpr std::chrono::milliseconds kMaxPoll{250};
 void initialise_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-// RFC 3986: everything but the unreserved characters is percent-encoded.
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    }
-  }
-  return out;
 }
 
 bool contains_ignoring_case(std::string_view text, std::string_view word) {
@@ -170,9 +153,9 @@ std::string Query::to_string() const {
   std::string text;
   for (const auto& [name, value] : params) {
     if (!text.empty()) text += '&';
-    text += url_encode(name);
+    text += percent_encode(name);
     text += '=';
-    text += url_encode(value);
+    text += percent_encode(value);
   }
   return text;
 }
@@ -373,7 +356,7 @@ class Client::State::Run {
     std::string query = chain.query_string;
     if (chain.pagination_key.has_value()) {
       if (!query.empty()) query += '&';
-      query += "pagination_key=" + url_encode(*chain.pagination_key);
+      query += "pagination_key=" + percent_encode(*chain.pagination_key);
     }
     if (!query.empty()) transfer->url += "?" + query;
 
@@ -402,7 +385,7 @@ class Client::State::Run {
     }
     transfers_.push_back(std::move(transfer));
 
-    state_.pacer.started(now);
+    state_.pacer.started(now, endpoint_.requests_per_minute_cap);
     chain.in_flight = true;
     const bool retry = chain.failed_attempts > 0;
     state_.update_stats([&](FetchStats& stats) {

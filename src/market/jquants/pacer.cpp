@@ -20,12 +20,35 @@ Pacer::Clock::duration Pacer::interval(double endpoint_requests_per_minute) cons
   return std::chrono::duration_cast<Clock::duration>(seconds);
 }
 
-Pacer::Clock::time_point Pacer::next_start(double endpoint_requests_per_minute) const {
-  if (!last_start_.has_value()) return hold_until_;
-  return std::max(*last_start_ + interval(endpoint_requests_per_minute), hold_until_);
+size_t Pacer::window_capacity(Clock::duration interval) const {
+  const auto capacity = std::chrono::minutes(1) / interval;
+  return static_cast<size_t>(std::max<decltype(capacity)>(capacity, 1));
 }
 
-void Pacer::started(Clock::time_point now) { last_start_ = now; }
+Pacer::Clock::time_point Pacer::next_start(double endpoint_requests_per_minute) const {
+  if (!last_start_.has_value()) return hold_until_;
+  const Clock::duration step = interval(endpoint_requests_per_minute);
+  Clock::time_point next = std::max({last_slot_ + step, *last_start_ + step / 2, hold_until_});
+  const size_t capacity = window_capacity(step);
+  if (recent_starts_.size() >= capacity) {
+    // The start that must leave the window before another may enter it.
+    next = std::max(next, recent_starts_[recent_starts_.size() - capacity] +
+                              std::chrono::minutes(1) + std::chrono::milliseconds(1));
+  }
+  return next;
+}
+
+void Pacer::started(Clock::time_point now, double endpoint_requests_per_minute) {
+  const Clock::duration step = interval(endpoint_requests_per_minute);
+  const Clock::time_point slot = last_slot_ + step;
+  const bool keeps_slot = last_start_.has_value() && now >= slot && now - slot < step / 2;
+  last_slot_ = keeps_slot ? slot : now;
+  last_start_ = now;
+  recent_starts_.push_back(now);
+  while (!recent_starts_.empty() && recent_starts_.front() <= now - std::chrono::minutes(1)) {
+    recent_starts_.pop_front();
+  }
+}
 
 Pacer::Clock::time_point Pacer::rate_limited(Clock::time_point now,
                                              Clock::time_point request_started,

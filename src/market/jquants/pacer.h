@@ -3,9 +3,15 @@
 // J-Quants allows a number of requests per minute (plan: free 5, light 60, standard 120,
 // premium 500; fins endpoints at most 60 on every plan) and answers sustained excess by
 // blocking the key for about five minutes. Bursts are what trip it, so requests start on an
-// even schedule, one every 60/rate seconds, where the rate is the stricter of the plan's and
-// the endpoint's cap. The schedule is "the previous start plus one interval": a pause (the
-// caller had nothing to send) is never made up for with a burst.
+// even schedule of slots, one every 60/rate seconds, where the rate is the stricter of the
+// plan's and the endpoint's cap. Two rules keep the schedule honest:
+//   - a request that starts a little late (less than half an interval: the caller was busy
+//     parsing the previous page) keeps its slot, so small delays do not add up to a slower
+//     rate; one that starts later than that starts a new schedule, so a pause (nothing to
+//     send) is never made up for with a burst;
+//   - whatever the slots say, no 60-second window ever holds more starts than the rate
+//     allows, which is exactly what the API counts. Starts are also at least half an
+//     interval apart.
 //
 // A 429 means the server counted more than we did (another program sharing the key, a smaller
 // plan than configured). The pacer then
@@ -23,6 +29,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <optional>
 
 namespace gogooku3::market::jquants {
@@ -47,8 +54,8 @@ class Pacer {
   Clock::duration interval(double endpoint_requests_per_minute) const;
   // The earliest time the next request to such an endpoint may start.
   Clock::time_point next_start(double endpoint_requests_per_minute) const;
-  // A request started at `now`.
-  void started(Clock::time_point now);
+  // A request to an endpoint with this cap started at `now`.
+  void started(Clock::time_point now, double endpoint_requests_per_minute = 0);
   // A request that started at `request_started` was answered 429 at `now`; `wait` is the
   // Retry-After (or the backoff). Returns when requests may start again.
   Clock::time_point rate_limited(Clock::time_point now, Clock::time_point request_started,
@@ -61,8 +68,13 @@ class Pacer {
   const PacerOptions& options() const { return options_; }
 
  private:
+  // Requests allowed in any 60-second window at this interval.
+  size_t window_capacity(Clock::duration interval) const;
+
   PacerOptions options_;
   std::optional<Clock::time_point> last_start_;
+  Clock::time_point last_slot_{};
+  std::deque<Clock::time_point> recent_starts_;  // the starts of the last 60 s, oldest first
   Clock::time_point hold_until_{};
   std::optional<Clock::time_point> last_rate_limit_;
   double slowdown_ = 1;

@@ -23,7 +23,7 @@
 #include "market/sample/investor_flows.h"
 #include "market/sample/random_stream.h"
 #include "market/sample/record_table.h"
-#include "market/sample/tse_rules.h"
+#include "market/tse_rules.h"
 #include "market/sample/universe.h"
 
 namespace gogooku3::market::sample {
@@ -49,7 +49,9 @@ enum ScaleCategory { kCore30 = 0, kLarge70, kMid400, kSmall1, kSmall2, kNoScale 
 constexpr std::array<std::string_view, 6> kScaleNames = {
     "TOPIX Core30", "TOPIX Large70", "TOPIX Mid400", "TOPIX Small 1", "TOPIX Small 2", "-"};
 
-double round_to(double value, double unit) { return std::round(value / unit) * unit; }
+// Index points to 2 decimals, as the nearest double to the decimal (1888.36, never
+// 1888.3600000000001).
+double round_points(double value) { return std::round(value * 100) / 100; }
 double round_adjusted(double value) { return std::round(value * 10) / 10; }
 
 // GARCH(1,1) around a target volatility, started at rest (variance = target^2).
@@ -489,7 +491,7 @@ struct SampleMarket::State {
           std::exp(0.6 * std::abs(total) / day_vol - 0.63 + 0.4 * intraday.normal()) *
           (listing_day ? 8.0 : 1.0);
       const double volume =
-          std::max(100.0, round_to(stock.shares * profile.turnover_rate * activity, 100));
+          std::max(100.0, std::round(stock.shares * profile.turnover_rate * activity / 100) * 100);
       const double vwap = (open + high + low + 2 * close) / 5;
       const double turnover = std::round(volume * vwap);
 
@@ -557,8 +559,8 @@ struct SampleMarket::State {
     day.master = master_table(date, listed);
     day.oracle = rows.take_oracle(date);
     day.bars = std::move(rows).bars(date);
-    day.topix = topix_table({date}, {round_to(topix_open, 0.01)}, {round_to(topix_high, 0.01)},
-                            {round_to(topix_low, 0.01)}, {round_to(topix_close, 0.01)});
+    day.topix = topix_table({date}, {round_points(topix_open)}, {round_points(topix_high)},
+                            {round_points(topix_low)}, {round_points(topix_close)});
     day.investor_types = investor_types_table(published);
   }
 

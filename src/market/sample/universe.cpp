@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "market/sample/random_stream.h"
-#include "market/sample/tse_rules.h"
+#include "market/tse_rules.h"
 
 namespace gogooku3::market::sample {
 namespace {

@@ -8,14 +8,10 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/percent_encoding.h"
 
 namespace gogooku3::storage::s3 {
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
 
 std::string digest(const EVP_MD* algorithm, std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
@@ -87,28 +83,10 @@ std::optional<std::uint32_t> character_reference(std::string_view entity) {
   return value;
 }
 
-// "%2F": upper-case hex, as SigV4's canonical form requires.
-void append_percent_escape(std::string& out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out += '%';
-  out += kHex[c >> 4];
-  out += kHex[c & 0x0F];
-}
-
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char signed_c : text) {
-    const auto c = static_cast<unsigned char>(signed_c);
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      append_percent_escape(out, c);
-    }
-  }
-  return out;
+  return percent_encode(text, keep_slash);
 }
 
 std::string iri_encode(std::string_view text, bool in_path) {
@@ -118,7 +96,7 @@ std::string iri_encode(std::string_view text, bool in_path) {
   out.reserve(text.size());
   for (const char signed_c : text) {
     const auto c = static_cast<unsigned char>(signed_c);
-    if (is_unreserved(c) || c >= 0x80 || kRawAnywhere.find(signed_c) != std::string_view::npos ||
+    if (is_unreserved_url_byte(c) || c >= 0x80 || kRawAnywhere.find(signed_c) != std::string_view::npos ||
         (in_path && kRawInPath.find(signed_c) != std::string_view::npos)) {
       out += static_cast<char>(c);
     } else {

@@ -107,6 +107,14 @@ TEST(BarsContractTest, SplitExplainsTheJump) {
   EXPECT_EQ(quarantined_rules(unexplained), std::vector<std::string>{"jump_beyond_price_limit"});
 }
 
+TEST(BarsContractTest, SplitBasePriceIsRoundedOntoTheTickGrid) {
+  // 1:3 split of a 1001 yen stock: the base is 333.67 rounded to 334, whose limit is 80 yen, so
+  // limit-up is 414: 80.33 yen from the unrounded base, which must not count as a jump.
+  const ContractOutcome outcome =
+      check_bars({traded("72030", "2024-06-04", 414, 3000, 1.0 / 3)}, {{"72030", 1001.0}});
+  EXPECT_EQ(outcome.quarantined.num_rows(), 0u) << outcome.quarantined.to_string();
+}
+
 TEST(BarsContractTest, MoveAtTheLimitPasses) {
   // Base 900: the limit is 150 yen, so 1050 (limit up) passes and 1051 does not.
   EXPECT_EQ(

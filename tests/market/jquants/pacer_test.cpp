@@ -32,6 +32,45 @@ TEST(JQuantsPacerTest, StartsRequestsEvenlyAtThePlanRate) {
   EXPECT_EQ(Pacer({.requests_per_minute = 5}).interval(0), 12s);
 }
 
+TEST(JQuantsPacerTest, SmallDelaysKeepTheirSlotsSoTheRateDoesNotDrift) {
+  Pacer pacer({.requests_per_minute = 60});
+  pacer.started(t0);
+  // Each request starts 300 ms after its slot (the loop was parsing): the slots stay on the
+  // whole seconds instead of drifting by 300 ms per request.
+  for (int i = 1; i <= 10; ++i) {
+    const Clock::time_point slot = t0 + std::chrono::seconds(i);
+    EXPECT_EQ(pacer.next_start(0), slot) << i;
+    pacer.started(slot + 300ms);
+  }
+  // But never closer than half an interval to the previous start.
+  pacer.started(t0 + 11s + 400ms);  // absorbed into the 11 s slot
+  EXPECT_EQ(pacer.next_start(0), t0 + 12s);
+  pacer.started(t0 + 12s + 450ms);
+  EXPECT_EQ(pacer.next_start(0), t0 + 13s);
+}
+
+TEST(JQuantsPacerTest, NoMinuteEverHoldsMoreStartsThanTheRate) {
+  // Every start lands just under half an interval after its slot, the worst case for a
+  // 60-second window; the window rule holds the count to the rate.
+  Pacer pacer({.requests_per_minute = 60});
+  std::vector<Clock::time_point> starts;
+  Clock::time_point now = t0;
+  for (int i = 0; i < 300; ++i) {
+    now = std::max(now, pacer.next_start(0));
+    const Clock::time_point start = (i % 7 == 0) ? now + 499ms : now;
+    pacer.started(start);
+    starts.push_back(start);
+    now = start;
+  }
+  for (size_t i = 0; i < starts.size(); ++i) {
+    size_t in_window = 0;
+    for (size_t j = i; j < starts.size() && starts[j] < starts[i] + 60s; ++j) ++in_window;
+    EXPECT_LE(in_window, 60u) << "window starting at request " << i;
+  }
+  // And the schedule still runs at the rate: 300 requests in about 300 s.
+  EXPECT_LT(starts.back() - starts.front(), 305s);
+}
+
 TEST(JQuantsPacerTest, AnEndpointCapStricterThanThePlanWins) {
   Pacer premium({.requests_per_minute = 500});
   EXPECT_EQ(premium.interval(60), 1s);  // fins: 60/min on every plan

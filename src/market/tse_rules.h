@@ -1,4 +1,5 @@
-// The Tokyo Stock Exchange's price rules for ordinary shares, as the sample market applies them.
+// The Tokyo Stock Exchange's price rules for ordinary shares: what the sample market simulates
+// and the bars contract checks.
 //
 // Tick size (呼値の単位): the price step allowed at a price, from the general table (not the
 // finer TOPIX100 table). The bands nest — every tick is a multiple of each smaller one — so a
@@ -12,7 +13,7 @@
 // All prices are yen as doubles holding whole numbers. Pure functions; thread-safe.
 #pragma once
 
-namespace gogooku3::market::sample {
+namespace gogooku3::market {
 
 // The tick at `price` (> 0): 1 up to 3,000 yen, 5 up to 5,000, ..., 100,000 above 50 million.
 double tick_size(double price);
@@ -31,4 +32,4 @@ double ceil_to_tick(double price);
 double upper_limit_price(double base_price);
 double lower_limit_price(double base_price);
 
-}  // namespace gogooku3::market::sample
+}  // namespace gogooku3::market

@@ -1,12 +1,12 @@
 // The TSE tick and daily-limit tables, checked at every band edge: the last price of a band
 // and the first of the next.
-#include "market/sample/tse_rules.h"
+#include "market/tse_rules.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace gogooku3::market::sample {
+namespace gogooku3::market {
 namespace {
 
 struct Band {
@@ -134,4 +134,4 @@ TEST(TseRulesTest, LimitPricesAreOnTheGridAndInsideTheWidth) {
 }
 
 }  // namespace
-}  // namespace gogooku3::market::sample
+}  // namespace gogooku3::market

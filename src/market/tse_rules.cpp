@@ -1,12 +1,12 @@
 // The tables are TSE's (JPX "呼値の単位" and "制限値幅"), general band, as of 2024.
-#include "market/sample/tse_rules.h"
+#include "market/tse_rules.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
 
-namespace gogooku3::market::sample {
+namespace gogooku3::market {
 namespace {
 
 // (highest price of the band, inclusive; tick).
@@ -107,4 +107,4 @@ double lower_limit_price(double base_price) {
   return ceil_to_tick(std::max(1.0, base_price - daily_limit_width(base_price)));
 }
 
-}  // namespace gogooku3::market::sample
+}  // namespace gogooku3::market
