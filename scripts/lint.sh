@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# clang-tidy over every .cpp of src/, tests/ and bench/ with the root .clang-tidy, using the
+# clang-tidy over every .cpp of src/, tests/, bench/ and tools/ with the root .clang-tidy, using the
 # compile database of a build tree. Prints only the findings; exits non-zero on any.
 set -euo pipefail
 build=${1:?usage: lint.sh BUILD_DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
 set +e
 # -Wno-unknown-warning-option: clang does not know some GCC flags of the build (-Wno-restrict).
-run-clang-tidy -quiet -extra-arg=-Wno-unknown-warning-option -p "$build" -j "$(nproc)" "$root/(src|tests|bench)/.*\.cpp$" > "$build/lint.log" 2>&1
+run-clang-tidy -quiet -extra-arg=-Wno-unknown-warning-option -p "$build" -j "$(nproc)" "$root/(src|tests|bench|tools)/.*\.cpp$" > "$build/lint.log" 2>&1
 status=$?
 set -e
 sed 's/\x1b\[[0-9;]*m//g' "$build/lint.log" |

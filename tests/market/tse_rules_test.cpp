@@ -102,12 +102,14 @@ TEST(TseRulesTest, RoundingLandsOnTheGrid) {
   EXPECT_EQ(ceil_to_tick(2999.5), 3000);
   EXPECT_EQ(ceil_to_tick(29'999.5), 30'000);
   EXPECT_EQ(ceil_to_tick(30'000.5), 30'050);
-  for (double price = 1; price < 80'000; price = price * 1.013 + 0.37) {
+  double price = 1;
+  while (price < 80'000) {
     for (const double rounded : {round_to_tick(price), floor_to_tick(price), ceil_to_tick(price)}) {
       EXPECT_EQ(std::fmod(rounded, tick_size(rounded)), 0) << price << " -> " << rounded;
     }
     EXPECT_LE(floor_to_tick(price), std::max(1.0, price));
     EXPECT_GE(ceil_to_tick(price), price);
+    price = price * 1.013 + 0.37;
   }
 }
 
@@ -121,7 +123,8 @@ TEST(TseRulesTest, LimitPricesAreOnTheGridAndInsideTheWidth) {
   EXPECT_EQ(upper_limit_price(2999), 3495);
   EXPECT_EQ(lower_limit_price(5050), 4050);
   EXPECT_EQ(lower_limit_price(30'020), 23'020);
-  for (double base = 1; base < 2'000'000; base = round_to_tick(base * 1.07 + 1)) {
+  double base = 1;
+  while (base < 2'000'000) {
     const double upper = upper_limit_price(base);
     const double lower = lower_limit_price(base);
     EXPECT_LE(upper, base + daily_limit_width(base)) << base;
@@ -130,6 +133,7 @@ TEST(TseRulesTest, LimitPricesAreOnTheGridAndInsideTheWidth) {
     EXPECT_LE(lower, base) << base;
     EXPECT_EQ(std::fmod(upper, tick_size(upper)), 0) << base;
     EXPECT_EQ(std::fmod(lower, tick_size(lower)), 0) << base;
+    base = round_to_tick(base * 1.07 + 1);
   }
 }
 

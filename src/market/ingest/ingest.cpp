@@ -16,8 +16,12 @@ namespace {
 
 void count_findings(const std::string& contract, const std::map<std::string, int64_t>& findings,
                     IngestSummary& summary) {
-  for (const auto& [rule, count] : findings)
-    summary.findings_by_rule[contract + "." + rule] += count;
+  for (const auto& [rule, count] : findings) {
+    std::string key = contract;
+    key += '.';
+    key += rule;
+    summary.findings_by_rule[key] += count;
+  }
 }
 
 // Checks a master or investor-types day and writes its quarantine partition.

@@ -25,6 +25,10 @@ size_t Pacer::window_capacity(Clock::duration interval) const {
   return static_cast<size_t>(std::max<decltype(capacity)>(capacity, 1));
 }
 
+Pacer::Clock::duration Pacer::window(Clock::duration interval) {
+  return std::chrono::minutes(1) + std::min<Clock::duration>(interval, std::chrono::seconds(1));
+}
+
 Pacer::Clock::time_point Pacer::next_start(double endpoint_requests_per_minute) const {
   if (!last_start_.has_value()) return hold_until_;
   const Clock::duration step = interval(endpoint_requests_per_minute);
@@ -32,8 +36,7 @@ Pacer::Clock::time_point Pacer::next_start(double endpoint_requests_per_minute) 
   const size_t capacity = window_capacity(step);
   if (recent_starts_.size() >= capacity) {
     // The start that must leave the window before another may enter it.
-    next = std::max(next, recent_starts_[recent_starts_.size() - capacity] +
-                              std::chrono::minutes(1) + std::chrono::milliseconds(1));
+    next = std::max(next, recent_starts_[recent_starts_.size() - capacity] + window(step));
   }
   return next;
 }
@@ -45,7 +48,7 @@ void Pacer::started(Clock::time_point now, double endpoint_requests_per_minute) 
   last_slot_ = keeps_slot ? slot : now;
   last_start_ = now;
   recent_starts_.push_back(now);
-  while (!recent_starts_.empty() && recent_starts_.front() <= now - std::chrono::minutes(1)) {
+  while (!recent_starts_.empty() && recent_starts_.front() <= now - window(step)) {
     recent_starts_.pop_front();
   }
 }

@@ -10,7 +10,9 @@
 //     rate; one that starts later than that starts a new schedule, so a pause (nothing to
 //     send) is never made up for with a burst;
 //   - whatever the slots say, no 60-second window ever holds more starts than the rate
-//     allows, which is exactly what the API counts. Starts are also at least half an
+//     allows, which is what the API counts. The window the pacer keeps is longer by one
+//     interval (at most 1 s), because requests reach the server with a little jitter: two
+//     starts exactly 60 s apart can arrive 59.99 s apart. Starts are also at least half an
 //     interval apart.
 //
 // A 429 means the server counted more than we did (another program sharing the key, a smaller
@@ -68,8 +70,9 @@ class Pacer {
   const PacerOptions& options() const { return options_; }
 
  private:
-  // Requests allowed in any 60-second window at this interval.
+  // Requests allowed in any window at this interval, and the window's length.
   size_t window_capacity(Clock::duration interval) const;
+  static Clock::duration window(Clock::duration interval);
 
   PacerOptions options_;
   std::optional<Clock::time_point> last_start_;

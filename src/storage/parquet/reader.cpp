@@ -1,9 +1,13 @@
 #include "storage/parquet/reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/error.h"
 #include "storage/parquet/column_chunk_reader.h"
@@ -218,34 +222,81 @@ std::vector<std::size_t> Reader::projection(const std::vector<std::string>& name
   return indices;
 }
 
-Table Reader::read_row_group(int index, const std::vector<std::string>& names) const {
-  const RowGroupInfo& info = row_group(index);
-  const RowGroup& group = metadata_.row_groups[static_cast<std::size_t>(index)];
-  std::vector<Column> columns;
-  for (std::size_t c : projection(names)) {
-    const ColumnMetaData& meta = *group.columns[c].meta_data;
-    const std::string context =
-        fmt::format("{}: row group {}, column '{}'", name_, index, columns_[c].name);
-    auto start = static_cast<std::uint64_t>(chunk_start(meta));
-    auto length = static_cast<std::size_t>(meta.total_compressed_size);
-    // The first chunk follows the leading magic; reading it too checks the magic for free.
-    const bool with_magic = start == kMagicBytes;
-    if (with_magic) {
-      start = 0;
-      length += kMagicBytes;
-    }
-    std::string bytes = file_->read(start, length);
-    std::string_view chunk = bytes;
-    if (with_magic) {
-      if (chunk.substr(0, kMagicBytes) != "PAR1") {
-        throw corruption("{}: no Parquet magic 'PAR1' at the start of the file", name_);
-      }
-      chunk.remove_prefix(kMagicBytes);
-    }
-    columns.push_back(read_column_chunk(chunk, columns_[c], meta,
-                                        static_cast<std::size_t>(info.num_rows), context));
+Reader::FetchedChunk Reader::fetch_chunk(int group_index, std::size_t c) const {
+  const RowGroup& group = metadata_.row_groups[static_cast<std::size_t>(group_index)];
+  const ColumnMetaData& meta = *group.columns[c].meta_data;
+  auto start = static_cast<std::uint64_t>(chunk_start(meta));
+  auto length = static_cast<std::size_t>(meta.total_compressed_size);
+  // The first chunk follows the leading magic; reading it too checks the magic for free.
+  const bool with_magic = start == kMagicBytes;
+  if (with_magic) {
+    start = 0;
+    length += kMagicBytes;
   }
-  return Table(std::move(columns));
+  FetchedChunk fetched{group_index, c, file_->read(start, length), {}};
+  fetched.chunk = fetched.bytes;
+  if (with_magic) {
+    if (fetched.chunk.substr(0, kMagicBytes) != "PAR1") {
+      throw corruption("{}: no Parquet magic 'PAR1' at the start of the file", name_);
+    }
+    fetched.chunk.remove_prefix(kMagicBytes);
+  }
+  return fetched;
+}
+
+std::vector<Column> Reader::decode_chunks(const std::vector<FetchedChunk>& chunks,
+                                          unsigned threads) const {
+  // Below this much compressed data a thread costs more than it saves.
+  constexpr std::size_t kParallelBytes = std::size_t{4} << 20;
+  const auto decode = [&](const FetchedChunk& fetched) {
+    const RowGroup& group = metadata_.row_groups[static_cast<std::size_t>(fetched.group)];
+    const std::string context = fmt::format("{}: row group {}, column '{}'", name_, fetched.group,
+                                            columns_[fetched.column].name);
+    return read_column_chunk(fetched.chunk, columns_[fetched.column],
+                             *group.columns[fetched.column].meta_data,
+                             static_cast<std::size_t>(group.num_rows), context);
+  };
+  std::size_t bytes = 0;
+  for (const FetchedChunk& fetched : chunks) bytes += fetched.bytes.size();
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks.size()));
+  std::vector<std::optional<Column>> decoded(chunks.size());
+  if (threads <= 1 || bytes < kParallelBytes) {
+    for (std::size_t i = 0; i < chunks.size(); ++i) decoded[i].emplace(decode(chunks[i]));
+  } else {
+    // Workers take the next chunk until none is left; the first failure is rethrown here.
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const auto work = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+        try {
+          decoded[i].emplace(decode(chunks[i]));
+        } catch (...) {
+          const std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+          next = chunks.size();
+        }
+      }
+    };
+    std::vector<std::thread> workers;
+    for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+    work();
+    for (std::thread& worker : workers) worker.join();
+    if (failure) std::rethrow_exception(failure);
+  }
+  std::vector<Column> columns;
+  columns.reserve(chunks.size());
+  for (std::optional<Column>& column : decoded) columns.push_back(std::move(*column));
+  return columns;
+}
+
+Table Reader::read_row_group(int index, const std::vector<std::string>& names,
+                             unsigned threads) const {
+  row_group(index);  // InvalidInput for an index out of range
+  std::vector<FetchedChunk> chunks;
+  for (std::size_t c : projection(names)) chunks.push_back(fetch_chunk(index, c));
+  return Table(decode_chunks(chunks, threads));
 }
 
 void Reader::check_predicate_columns(const ReadOptions& options) const {
@@ -347,8 +398,7 @@ Table Reader::read(const ReadOptions& options) const {
     out.emplace_back(columns_[c].name, columns_[c].type);
     out.back().reserve(capacity);
   }
-  for (int g : groups) {
-    Table part = read_row_group(g, read_names);
+  const auto append_filtered = [&](Table part) {
     if (by_date || by_code) {
       std::vector<std::size_t> keep;
       const Column* dates = by_date ? &part.column(kDateColumn) : nullptr;
@@ -371,6 +421,27 @@ Table Reader::read(const ReadOptions& options) const {
       if (read_names.size() != output_names.size()) part = part.select(output_names);
     }
     for (std::size_t c = 0; c < out.size(); ++c) out[c].append_rows(part.column(out[c].name()));
+  };
+  // Row groups go in windows of one per thread: the window's chunks are read in turn on this
+  // thread, decoded in parallel, then filtered and appended in file order.
+  const unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::vector<std::size_t> read_columns = projection(read_names);
+  for (std::size_t first = 0; first < groups.size(); first += threads) {
+    const std::size_t last = std::min(groups.size(), first + threads);
+    std::vector<FetchedChunk> chunks;
+    for (std::size_t w = first; w < last; ++w) {
+      for (std::size_t c : read_columns) chunks.push_back(fetch_chunk(groups[w], c));
+    }
+    std::vector<Column> decoded = decode_chunks(chunks, threads);
+    chunks.clear();
+    for (std::size_t w = first; w < last; ++w) {
+      std::vector<Column> group_columns;
+      for (std::size_t i = 0; i < read_columns.size(); ++i) {
+        group_columns.push_back(std::move(decoded[(w - first) * read_columns.size() + i]));
+      }
+      append_filtered(Table(std::move(group_columns)));
+    }
   }
   return Table(std::move(out));
 }

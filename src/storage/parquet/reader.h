@@ -7,6 +7,10 @@
 // chunk with one ranged read and decodes it, so memory is bounded by one row group of the
 // projected columns. read() filters by the "date" and "code" columns: row groups whose
 // statistics exclude the predicate are skipped unread, and the rest are filtered row by row.
+// Decoding (decompression and value decoding, most of a read's time) runs on one thread per
+// core over the chunks of a window of row groups (one group per thread, so memory stays
+// bounded); the ranged reads themselves stay on the calling thread, so a RandomAccessFile
+// need not be thread-safe.
 //
 // Errors name the file: Corruption for anything damaged (bad magic, a footer or chunk that
 // passes the end of the file, bad thrift, pages that lie), InvalidInput for a valid file we
@@ -47,6 +51,9 @@ struct ReadOptions {
   std::vector<std::string> columns;               // empty: all, in file order
   std::optional<Date> date_from, date_to;         // inclusive, on column "date"
   std::optional<std::vector<std::string>> codes;  // on column "code"
+  // Threads that decode column chunks (I/O stays on the calling thread); 0: one per core.
+  // Small reads (under a few MiB) decode on the calling thread whatever this says.
+  unsigned threads = 0;
 };
 
 class Reader {
@@ -65,11 +72,24 @@ class Reader {
 
   // Row groups that may hold rows matching the predicate, judged by statistics alone.
   std::vector<int> row_groups_matching(const ReadOptions& options) const;
-  Table read_row_group(int index, const std::vector<std::string>& columns = {}) const;
+  Table read_row_group(int index, const std::vector<std::string>& columns = {},
+                       unsigned threads = 0) const;
   // Matching row groups, rows filtered exactly, concatenated.
   Table read(const ReadOptions& options = {}) const;
 
  private:
+  // One column chunk's bytes, read and ready to decode.
+  struct FetchedChunk {
+    int group = 0;
+    std::size_t column = 0;
+    std::string bytes;
+    std::string_view chunk;  // into bytes, past the magic when the chunk starts the file
+  };
+  FetchedChunk fetch_chunk(int group, std::size_t column) const;
+  // Decodes every chunk, on up to `threads` threads; results in the order of `chunks`.
+  std::vector<Column> decode_chunks(const std::vector<FetchedChunk>& chunks,
+                                    unsigned threads) const;
+
   Reader() = default;
   void validate_and_index();
   std::vector<std::size_t> projection(const std::vector<std::string>& names) const;

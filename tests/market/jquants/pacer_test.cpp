@@ -64,11 +64,12 @@ TEST(JQuantsPacerTest, NoMinuteEverHoldsMoreStartsThanTheRate) {
   }
   for (size_t i = 0; i < starts.size(); ++i) {
     size_t in_window = 0;
-    for (size_t j = i; j < starts.size() && starts[j] < starts[i] + 60s; ++j) ++in_window;
+    // 61 s: the pacer keeps one interval of margin for the requests' network jitter.
+    for (size_t j = i; j < starts.size() && starts[j] < starts[i] + 61s; ++j) ++in_window;
     EXPECT_LE(in_window, 60u) << "window starting at request " << i;
   }
-  // And the schedule still runs at the rate: 300 requests in about 300 s.
-  EXPECT_LT(starts.back() - starts.front(), 305s);
+  // And the schedule still runs at (nearly) the rate: 300 requests in about 300 s.
+  EXPECT_LT(starts.back() - starts.front(), 306s);
 }
 
 TEST(JQuantsPacerTest, AnEndpointCapStricterThanThePlanWins) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "core/error.h"
 #include "parquet_test_util.h"
 #include "storage/parquet/file_metadata.h"
@@ -160,6 +162,85 @@ TEST(ParquetReaderTest, UnsupportedTypesAreInvalidInputNamingFileAndColumn) {
   const Reader un_annotated = open_bytes(file_with_leaf(leaf));
   EXPECT_EQ(un_annotated.columns()[0].type, ColumnType::kString);
   EXPECT_EQ(un_annotated.columns()[0].logical, LogicalType::kNone);
+}
+
+}  // namespace
+}  // namespace gogooku3::storage::parquet
+
+namespace gogooku3::storage::parquet {
+namespace {
+
+// Enough incompressible data (8 MiB of doubles in 4 row groups) that read() decodes on
+// several threads; the result must not depend on how many.
+Table noise(std::size_t rows) {
+  std::vector<double> a(rows), b(rows);
+  std::vector<std::string> codes(rows);
+  std::uint64_t state = 12345;
+  for (std::size_t i = 0; i < rows; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    a[i] = static_cast<double>(state >> 11) / 9007199254740992.0;
+    b[i] = static_cast<double>(state % 1000003);
+    codes[i] = std::to_string(1000 + i % 4000) + "0";
+  }
+  return Table({Column::of<std::string>("code", std::move(codes)),
+                Column::of<double>("a", std::move(a)), Column::of<double>("b", std::move(b))});
+}
+
+TEST(ParquetParallelReadTest, ManyThreadsReadWhatOneThreadReads) {
+  const Table table = noise(500'000);
+  WriterOptions options;
+  options.row_group_rows = 125'000;
+  options.compression = Compression::kUncompressed;
+  const Reader reader = testing::open_bytes(testing::write_to_bytes(table, options));
+  ASSERT_EQ(reader.num_row_groups(), 4);
+  ReadOptions one;
+  one.threads = 1;
+  for (const unsigned threads : {2u, 3u, 8u}) {
+    ReadOptions many;
+    many.threads = threads;
+    const Table parallel = reader.read(many);
+    EXPECT_TRUE(parallel.equals(table))
+        << threads << ": " << parallel.first_difference(table).value_or("");
+    many.columns = {"b", "code"};
+    many.codes = std::vector<std::string>{"10070", "49990"};
+    one.columns = many.columns;
+    one.codes = many.codes;
+    const Table filtered = reader.read(many);
+    EXPECT_EQ(filtered.num_rows(), 250u);
+    EXPECT_TRUE(filtered.equals(reader.read(one))) << threads;
+    EXPECT_TRUE(
+        reader.read_row_group(2, {"a"}, threads).equals(reader.read_row_group(2, {"a"}, 1)));
+  }
+}
+
+TEST(ParquetParallelReadTest, AFailureOnAWorkerThreadReachesTheCaller) {
+  const Table table = noise(500'000);
+  WriterOptions options;
+  options.row_group_rows = 125'000;
+  options.compression = Compression::kUncompressed;
+  std::string bytes = testing::write_to_bytes(table, options);
+  // Damage the page header of the last row group's "b" chunk: decoded by some worker thread.
+  std::uint32_t footer_length = 0;
+  std::memcpy(&footer_length, bytes.data() + bytes.size() - 8, 4);
+  const FileMetaData metadata = decode_file_metadata(
+      std::string_view(bytes).substr(bytes.size() - 8 - footer_length, footer_length), "test");
+  const auto page =
+      static_cast<std::size_t>(metadata.row_groups[3].columns[2].meta_data->data_page_offset);
+  bytes[page] = '\xff';
+  bytes[page + 1] = '\xff';
+  bytes[page + 2] = '\xff';
+  const Reader damaged = testing::open_bytes(bytes, "damaged.parquet");
+  ReadOptions many;
+  many.threads = 4;
+  try {
+    damaged.read(many);
+    FAIL() << "the damaged chunk must be reported";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::kCorruption);
+    EXPECT_NE(std::string(e.what()).find("damaged.parquet: row group 3, column 'b'"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
