@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/allocator.h"
 #include "core/trading_calendar.h"
 #include "fake_jquants/fake_jquants_server.h"
 #include "market/ingest/ingest.h"
@@ -41,6 +42,7 @@ std::string flag(int argc, char** argv, std::string_view name, std::string fallb
 }  // namespace
 
 int main(int argc, char** argv) {
+  tune_allocator_for_batch_work();  // as the gogooku3 binary does
   const int stocks = std::stoi(flag(argc, argv, "--stocks", "4000"));
   const Date from = Date::parse(flag(argc, argv, "--from", "2024-01-01"));
   const Date to = Date::parse(flag(argc, argv, "--to", "2024-12-31"));
