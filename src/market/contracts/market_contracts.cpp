@@ -217,7 +217,8 @@ std::vector<Rule> bars_rules(BarsContext context) {
            const auto it = previous.find(codes[row]);
            if (it == previous.end()) continue;
            // After a split the exchange rounds the adjusted base price onto the tick grid.
-           const double base = factor[row] == 1 ? it->second : round_to_tick(it->second * factor[row]);
+           const double base =
+               factor[row] == 1 ? it->second : round_to_tick(it->second * factor[row]);
            const double limit = daily_limit_width(base);
            if (std::abs(close[row] - base) > limit + 1e-9 * base) {
              report.fail(row, fmt::format("close {} is {:+.0f} from the base price {} (previous "

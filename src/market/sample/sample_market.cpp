@@ -23,8 +23,8 @@
 #include "market/sample/investor_flows.h"
 #include "market/sample/random_stream.h"
 #include "market/sample/record_table.h"
-#include "market/tse_rules.h"
 #include "market/sample/universe.h"
+#include "market/tse_rules.h"
 
 namespace gogooku3::market::sample {
 namespace {

@@ -96,7 +96,8 @@ std::string iri_encode(std::string_view text, bool in_path) {
   out.reserve(text.size());
   for (const char signed_c : text) {
     const auto c = static_cast<unsigned char>(signed_c);
-    if (is_unreserved_url_byte(c) || c >= 0x80 || kRawAnywhere.find(signed_c) != std::string_view::npos ||
+    if (is_unreserved_url_byte(c) || c >= 0x80 ||
+        kRawAnywhere.find(signed_c) != std::string_view::npos ||
         (in_path && kRawInPath.find(signed_c) != std::string_view::npos)) {
       out += static_cast<char>(c);
     } else {
