@@ -51,6 +51,9 @@ compile "$root/tests/fuzz/make_parquet_seeds.cpp" "$out/obj/make_parquet_seeds.o
 
 rm -rf "$out/seeds"
 "$out/make_parquet_seeds" "$out/seeds"
+# Every input that once was a finding stays a seed (tests/data/parquet/fuzz_regressions/, also
+# read by the unit test ParquetFuzzRegressionTest).
+cp "$root/tests/data/parquet/fuzz_regressions/"* "$out/seeds/"
 mkdir -p "$out/corpus" "$out/findings"
 
 status=0

@@ -49,7 +49,8 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, HelpListsEveryCommand) {
   const Result help = run("--help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"version", "config", "calendar", "db", "parquet", "lake"}) {
+  for (const char* command :
+       {"version", "config", "calendar", "db", "parquet", "lake", "sample", "ingest"}) {
     EXPECT_NE(help.output.find(command), std::string::npos) << command;
   }
   EXPECT_NE(help.output.find("--home"), std::string::npos);
@@ -57,8 +58,9 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 }
 
 TEST_F(CliTest, EveryCommandHasHelpWithGlobalOptions) {
-  for (const char* command : {"version", "config", "config show", "calendar", "db", "db info",
-                              "parquet schema", "parquet cat", "parquet from-csv", "lake ls"}) {
+  for (const char* command :
+       {"version", "config", "config show", "calendar", "db", "db info", "parquet schema",
+        "parquet cat", "parquet from-csv", "lake ls", "sample", "sample info", "ingest"}) {
     const Result help = run(std::string(command) + " --help");
     EXPECT_EQ(help.exit_code, 0) << command << "\n" << help.output;
     EXPECT_NE(help.output.find("--home"), std::string::npos) << command;

@@ -233,13 +233,12 @@ Reader::FetchedChunk Reader::fetch_chunk(int group_index, std::size_t c) const {
     start = 0;
     length += kMagicBytes;
   }
-  FetchedChunk fetched{group_index, c, file_->read(start, length), {}};
-  fetched.chunk = fetched.bytes;
+  FetchedChunk fetched{group_index, c, file_->read(start, length), 0};
   if (with_magic) {
-    if (fetched.chunk.substr(0, kMagicBytes) != "PAR1") {
+    if (std::string_view(fetched.bytes).substr(0, kMagicBytes) != "PAR1") {
       throw corruption("{}: no Parquet magic 'PAR1' at the start of the file", name_);
     }
-    fetched.chunk.remove_prefix(kMagicBytes);
+    fetched.skip = kMagicBytes;
   }
   return fetched;
 }
@@ -252,7 +251,7 @@ std::vector<Column> Reader::decode_chunks(const std::vector<FetchedChunk>& chunk
     const RowGroup& group = metadata_.row_groups[static_cast<std::size_t>(fetched.group)];
     const std::string context = fmt::format("{}: row group {}, column '{}'", name_, fetched.group,
                                             columns_[fetched.column].name);
-    return read_column_chunk(fetched.chunk, columns_[fetched.column],
+    return read_column_chunk(fetched.chunk(), columns_[fetched.column],
                              *group.columns[fetched.column].meta_data,
                              static_cast<std::size_t>(group.num_rows), context);
   };

@@ -83,7 +83,11 @@ class Reader {
     int group = 0;
     std::size_t column = 0;
     std::string bytes;
-    std::string_view chunk;  // into bytes, past the magic when the chunk starts the file
+    // Where the chunk starts in `bytes` (past the magic when the chunk starts the file). An
+    // offset, not a view: a moved short string moves its characters (small-string buffer),
+    // which would leave a view dangling.
+    std::size_t skip = 0;
+    std::string_view chunk() const { return std::string_view(bytes).substr(skip); }
   };
   FetchedChunk fetch_chunk(int group, std::size_t column) const;
   // Decodes every chunk, on up to `threads` threads; results in the order of `chunks`.
