@@ -416,7 +416,7 @@ void parquet_bench(std::size_t requested_rows, int repeats) {
   const std::string ours_label =
       "gogooku3 (read: " + std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
       " threads)";
-  throughput(ours_label.c_str(), write_s, full_read_s);
+  throughput(ours_label, write_s, full_read_s);
   if (peer) {
     for (const PeerRun& run : peer->runs) {
       throughput("DuckDB (" + threads_text(run.threads) + ")", run.write_s, run.full_read_s);

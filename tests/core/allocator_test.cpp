@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
-#include <cstdlib>
-#include <cstring>
+#include <cstddef>
+#include <vector>
 
 namespace gogooku3 {
 namespace {
@@ -26,11 +26,10 @@ TEST(AllocatorTest, LargeBuffersComeFromTheHeapAndAreKept) {
   if (kSanitized) return;
   constexpr std::size_t kBytes = std::size_t{64} << 20;
   const std::size_t mapped_before = mallinfo2().hblkhd;
-  void* buffer = std::malloc(kBytes);
-  ASSERT_NE(buffer, nullptr);
-  std::memset(buffer, 1, kBytes);
-  EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "a 64 MiB block was still mmap'ed";
-  std::free(buffer);
+  {
+    const std::vector<char> buffer(kBytes, 1);
+    EXPECT_EQ(mallinfo2().hblkhd, mapped_before) << "a 64 MiB block was still mmap'ed";
+  }
   EXPECT_GE(mallinfo2().fordblks, kBytes) << "the freed block went back to the kernel";
 }
 
