@@ -1,21 +1,17 @@
 // Drives the real `gogooku3` binary: help texts, exit codes (0 ok, 1 no, 2 usage, 3 runtime)
 // and what a person sees on stdout/stderr.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "run_command.h"
+
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using Result = gogooku3::testing::CommandResult;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -31,16 +27,8 @@ class CliTest : public ::testing::Test {
   Result run(const std::string& arguments, const std::string& environment = "") {
     const std::string command = "env -u GOGOOKU3_CONFIG -u GOGOOKU3_DB_URL GOGOOKU3_HOME='" +
                                 home_.string() + "' " + environment + " " + GOGOOKU3_BINARY + " " +
-                                arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::string output;
-    std::array<char, 4096> buffer{};
-    for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-      output.append(buffer.data(), n);
-    }
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+                                arguments;
+    return gogooku3::testing::run_command(command);
   }
 
   std::filesystem::path home_;

@@ -7,15 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 
+#include "run_command.h"
 #include "storage/lake/lake.h"
 #include "storage/object_store/object_store.h"
 
@@ -23,22 +22,8 @@ namespace {
 
 using namespace gogooku3;
 
-struct Result {
-  int exit_code;
-  std::string output;
-};
-
-Result run_command(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-    output.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using Result = gogooku3::testing::CommandResult;
+using gogooku3::testing::run_command;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -1,22 +1,18 @@
 // `gogooku3 sample info` through the real binary: options from flags and from the
 // configuration, the oracle RankIC in text and JSON, and usage errors.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "run_command.h"
+
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using Result = gogooku3::testing::CommandResult;
 
 class SampleCommandTest : public ::testing::Test {
  protected:
@@ -31,16 +27,8 @@ class SampleCommandTest : public ::testing::Test {
 
   Result run(const std::string& arguments) {
     const std::string command = "env -u GOGOOKU3_CONFIG GOGOOKU3_HOME='" + home_.string() + "' " +
-                                GOGOOKU3_BINARY + " " + arguments + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::string output;
-    std::array<char, 4096> buffer{};
-    for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
-      output.append(buffer.data(), n);
-    }
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+                                GOGOOKU3_BINARY + " " + arguments;
+    return gogooku3::testing::run_command(command);
   }
 
   std::filesystem::path home_;
