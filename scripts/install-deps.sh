@@ -9,7 +9,7 @@ packages=(
   g++ make cmake ninja-build git pkg-config ca-certificates curl
   # libraries (DESIGN.md, "Dependencies")
   libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
-  libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
+  libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev libtbb-dev
   # the fake J-Quants server used by tests and benchmarks (HTTP server, gzip)
   libcpp-httplib-dev
   # tests, benchmarks, code style

@@ -74,6 +74,8 @@ Command register_parquet_command(CLI::App& app, CommandContext& context);
 Command register_lake_command(CLI::App& app, CommandContext& context);
 Command register_ingest_command(CLI::App& app, CommandContext& context);
 Command register_sample_command(CLI::App& app, CommandContext& context);
+Command register_indicators_command(CLI::App& app, CommandContext& context);
+Command register_features_command(CLI::App& app, CommandContext& context);
 
 // Parses argv, runs the chosen command, maps errors to exit codes.
 int run(int argc, char** argv);

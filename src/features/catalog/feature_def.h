@@ -1,0 +1,79 @@
+// FeatureDef: one feature the engine can compute — its name, where its inputs come from, how
+// much history it needs, and the function that computes it.
+//
+// A feature belongs to one stage, which says what it is computed over:
+//   kStock         one stock's own traded days (adjusted OHLCV, limit flags, and the TOPIX
+//                  close on the same days), oldest first. Halted days are removed before the
+//                  function sees the series and get NaN afterwards (features/engine.h).
+//   kMarket        the TOPIX series, the same value for every stock of a day.
+//   kFlow          the weekly investor-type statistics of the stock's market section, usable
+//                  from the business day after their publication.
+//   kCrossSection  the day's universe: a rank, z-score or sector-relative value of another
+//                  feature (its `base`), computed after the base for every stock of the day.
+//
+// History. `lookback` is TA-Lib's: the number of leading bars without a value. `memory` is
+// what a recursive smoother (EMA, Wilder) needs beyond that so that starting it later changes
+// the value by less than 1e-8 relative (below float32 storage precision): such indicators never
+// forget their start, and this is the honest price of computing one day from a trailing window
+// instead of all history. window() = lookback + memory bars is what the engine feeds a feature for
+// one new day.
+//
+// FeatureDefs are built once by the catalog and immutable afterwards; compute functions are
+// pure and may run on many stocks at once.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "features/indicators/kernel_support.h"
+
+namespace gogooku3::features {
+
+using indicators::Output;
+using indicators::Series;
+
+enum class FeatureStage { kStock, kMarket, kFlow, kCrossSection };
+std::string_view stage_name(FeatureStage stage);
+
+// One stock's (or TOPIX's) traded days, oldest first; all spans have the same length.
+struct PriceSeries {
+  std::span<const Date> dates;
+  Series open, high, low, close, volume, turnover;  // split-adjusted prices and volume
+  Series upper_limit, lower_limit;  // 1 on a day that touched the daily limit, else 0
+  Series market_close;              // TOPIX close on the same days (NaN where TOPIX has no value)
+  size_t size() const { return close.size(); }
+};
+
+// One market section's weekly investor-type statistics, oldest publication first.
+struct FlowSeries {
+  std::span<const Date> published;
+  Series foreigners_balance, individuals_balance, total_value;  // yen; total = sales + purchases
+  size_t size() const { return total_value.size(); }
+};
+
+enum class CrossSectionOp { kRank, kZScore, kSectorRelative };
+
+using PriceFunction = std::function<void(const PriceSeries&, Output)>;
+using FlowFunction = std::function<void(const FlowSeries&, Output)>;
+
+struct FeatureDef {
+  std::string name;                 // "rsi_14", unique, lower snake case
+  std::string family;               // "momentum"
+  std::string parameters;           // "period=14", empty when none
+  std::string description;          // one line for `features describe`
+  std::vector<std::string> inputs;  // "adj_close", "topix_close", "investor_types", a base...
+  FeatureStage stage = FeatureStage::kStock;
+  int lookback = 0;     // leading bars (weeks for kFlow) without a value
+  int memory = 0;       // extra bars a recursive smoother needs (see above)
+  PriceFunction price;  // kStock and kMarket
+  FlowFunction flow;    // kFlow
+  std::string base;     // kCrossSection: the feature it transforms
+  CrossSectionOp op = CrossSectionOp::kRank;
+
+  int window() const { return lookback + memory; }
+};
+
+}  // namespace gogooku3::features
