@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parquet interoperability, the acceptance test of src/storage/parquet/:
+# Interoperability: the acceptance test of src/storage/parquet/ and of the indicators:
 #   1. parquet_interop_write writes our files (every type, codec and page layout), each with the
 #      content it must read back as; compare.mjs reads them with DuckDB, hyparquet and
 #      parquet-wasm and checks values, types and metadata (one check per file and reader).
@@ -7,6 +7,8 @@
 #      three reference readers agree with it (a check of the harness itself), then
 #      parquet_interop_read checks that our Reader does (one check per file).
 #   3. A lake filled by `gogooku3 ingest --source sample`, read by DuckDB (below).
+#   4. `gogooku3 indicators` against TA-Lib itself (talib-web, TA-Lib's C code in WebAssembly):
+#      indicators-talib.mjs, one check per indicator name and test series.
 # Needs Node >= 20 with npm, and parquet_interop_write / parquet_interop_read built somewhere
 # under BUILD_DIR. Prints failures with their differences and a last line
 # "interop: N passed, M failed"; exits non-zero on any failure. INTEROP_KEEP=1 keeps the files.
@@ -89,6 +91,7 @@ step write-duckdb node "$interop/duckdb-write.mjs" "$work/duckdb"
 step compare-duckdb node "$interop/compare.mjs" "$work/duckdb"
 step read-duckdb "$reader" "$work/duckdb"
 step ingest-lake ingest_lake
+step indicators-talib node "$interop/indicators-talib.mjs" "$gogooku3" "$work/indicators"
 
 echo "interop: $passed passed, $failed failed"
 ((failed == 0))

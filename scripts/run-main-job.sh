@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job of `make run`. Until the daily pipeline exists (orchestrator issue), it runs what
 # exists, end to end, against $GOGOOKU3_HOME: the configuration, today's TSE status, the coming
-# business days, this year's closed days, the metadata database, and the last 60 business days
-# of the built-in sample market ingested into the lake (raw, clean and quarantine partitions).
+# business days, this year's closed days, the metadata database, the built-in sample market's
+# last ~410 business days ingested into the lake (raw, clean and quarantine partitions: the
+# feature manifest's window plus a week), and the active features of the last five days
+# computed into features/<manifest-hash>/.
 set -euo pipefail
 bin=${1:?usage: run-main-job.sh PATH/TO/gogooku3}
 export GOGOOKU3_HOME=${GOGOOKU3_HOME:-var}
@@ -30,8 +32,10 @@ section "gogooku3 db info"
 "$bin" db info
 
 trading_day=$("$bin" calendar --previous "$(TZ=Asia/Tokyo date -d tomorrow +%F)")
-first_day=$("$bin" calendar --previous "$trading_day" -n 59)
-stocks=${GOGOOKU3_RUN_STOCKS:-500}
+window=$("$bin" features manifest | awk '/^window/ {print $2}')
+first_day=$("$bin" calendar --previous "$trading_day" -n $((window + 5)))
+feature_day=$("$bin" calendar --previous "$trading_day" -n 4)
+stocks=${GOGOOKU3_RUN_STOCKS:-300}
 section "gogooku3 sample info --stocks $stocks: the built-in market, its planted signals and oracle RankIC"
 "$bin" sample info --stocks "$stocks"
 
@@ -43,4 +47,14 @@ section "gogooku3 lake ls"
 partition="$GOGOOKU3_HOME/lake/clean/prices/date=$trading_day/data.parquet"
 section "clean/prices for $trading_day: schema and the first rows"
 "$bin" parquet schema "$partition"
-"$bin" parquet cat "$partition" --columns code,close,volume,cumulative_adjustment,adj_close | head -8
+"$bin" parquet cat "$partition" --columns code,close,volume,cumulative_adjustment,adj_close --limit 7
+
+section "gogooku3 features manifest: the active feature set"
+"$bin" features manifest
+
+section "gogooku3 features compute --from $feature_day --to $trading_day"
+"$bin" features compute --from "$feature_day" --to "$trading_day"
+dataset=$("$bin" features manifest | awk '/^dataset/ {print $2}')
+features="$GOGOOKU3_HOME/lake/$dataset/date=$trading_day/data.parquet"
+section "$dataset for $trading_day: a few of the 127 columns"
+"$bin" parquet cat "$features" --columns code,ret_1d,rsi_14,realized_vol_20,beta_60,cs_rank_ret_5d,smart_money_ratio --limit 7

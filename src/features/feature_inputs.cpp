@@ -44,10 +44,14 @@ FeatureInputs load_feature_inputs(const storage::Lake& lake, const TradingCalend
       calendar.is_business_day(from) ? from : calendar.next_business_day(from);
   const Date start = calendar.add_business_days(first_business, -window_business_days);
   FeatureInputs inputs;
-  inputs.prices = lake.read_range("clean/prices", start, to, kPriceColumns).sort_by_code_date();
-  const auto& dates = inputs.prices.column(kDateColumn).as<Date>();
+  inputs.prices = lake.read_range("clean/prices", start, to, kPriceColumns);
   bool has_target = false;
-  for (const Date d : dates) has_target = has_target || (d >= from && d <= to);
+  if (inputs.prices.num_rows() > 0) {
+    inputs.prices = std::move(inputs.prices).sort_by_code_date();
+    for (const Date d : inputs.prices.column(kDateColumn).as<Date>()) {
+      has_target = has_target || (d >= from && d <= to);
+    }
+  }
   if (!has_target) {
     throw not_found(
         "features: clean/prices has no rows between {} and {}; ingest those days "
