@@ -4,6 +4,7 @@
 // their usual 0..100 scales.
 #include <fmt/format.h>
 
+#include <tuple>
 #include <vector>
 
 #include "features/catalog/family_builder.h"
@@ -44,7 +45,10 @@ void register_rsi_family(FamilyBuilder& f) {
             {"adj_close"}, ind::cmo_lookback(n), wilder_memory(n),
             [n](const PriceSeries& s, Output out) { ind::cmo(s.close, n, out); });
   }
-  for (const auto& [n, k, d] : {std::tuple{14, 5, 3}, {14, 14, 3}}) {
+  for (const auto& periods : {std::tuple{14, 5, 3}, {14, 14, 3}}) {
+    const int n = std::get<0>(periods);
+    const int k = std::get<1>(periods);
+    const int d = std::get<2>(periods);
     const std::string p = fmt::format("rsi={} fastk={} fastd={}", n, k, d);
     const int lookback = ind::stochrsi_lookback(n, k, d);
     f.stock(fmt::format("stochrsi_k_{}_{}_{}", n, k, d), p, "stochastic RSI fast %K", {"adj_close"},
@@ -61,7 +65,10 @@ void register_rsi_family(FamilyBuilder& f) {
 }
 
 void register_macd_family(FamilyBuilder& f) {
-  for (const auto& [a, b, g] : {std::tuple{12, 26, 9}, {5, 35, 5}, {8, 17, 9}, {19, 39, 9}}) {
+  for (const auto& periods : {std::tuple{12, 26, 9}, {5, 35, 5}, {8, 17, 9}, {19, 39, 9}}) {
+    const int a = std::get<0>(periods);
+    const int b = std::get<1>(periods);
+    const int g = std::get<2>(periods);
     const std::string p = fmt::format("fast={} slow={} signal={}", a, b, g);
     const int lookback = ind::macd_lookback(a, b, g);
     const int memory = ema_memory(b, 2);
@@ -76,13 +83,17 @@ void register_macd_family(FamilyBuilder& f) {
               });
     }
   }
-  for (const auto& [a, b] : {std::pair{12, 26}, {5, 20}, {10, 30}, {20, 60}}) {
+  for (const auto& periods : {std::pair{12, 26}, {5, 20}, {10, 30}, {20, 60}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("ppo_{}_{}", a, b), fmt::format("fast={} slow={}", a, b),
             fmt::format("percentage price oscillator, SMA {} vs SMA {}", a, b), {"adj_close"},
             ind::ppo_lookback(a, b), 0,
             [a, b](const PriceSeries& s, Output out) { ind::ppo(s.close, a, b, out); });
   }
-  for (const auto& [a, b] : {std::pair{12, 26}, {5, 20}}) {
+  for (const auto& periods : {std::pair{12, 26}, {5, 20}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("apo_{}_{}", a, b), fmt::format("fast={} slow={}", a, b),
             fmt::format("absolute price oscillator SMA {} - SMA {}, / close", a, b), {"adj_close"},
             ind::apo_lookback(a, b), 0, [a, b](const PriceSeries& s, Output out) {
@@ -109,7 +120,10 @@ void register_macd_family(FamilyBuilder& f) {
 }
 
 void register_range_oscillators(FamilyBuilder& f) {
-  for (const auto& [n, k, d] : {std::tuple{14, 3, 3}, {5, 3, 3}, {9, 3, 3}, {21, 5, 5}}) {
+  for (const auto& periods : {std::tuple{14, 3, 3}, {5, 3, 3}, {9, 3, 3}, {21, 5, 5}}) {
+    const int n = std::get<0>(periods);
+    const int k = std::get<1>(periods);
+    const int d = std::get<2>(periods);
     const std::string p = fmt::format("fastk={} slowk={} slowd={}", n, k, d);
     const int lookback = ind::stoch_lookback(n, k, d);
     f.stock(fmt::format("stoch_k_{}_{}_{}", n, k, d), p, "slow stochastic %K", kHlc, lookback, 0,
@@ -133,7 +147,10 @@ void register_range_oscillators(FamilyBuilder& f) {
             fmt::format("{}-day commodity channel index", n), kHlc, ind::cci_lookback(n), 0,
             [n](const PriceSeries& s, Output out) { ind::cci(s.high, s.low, s.close, n, out); });
   }
-  for (const auto& [a, b, c] : {std::tuple{7, 14, 28}, {5, 10, 20}}) {
+  for (const auto& periods : {std::tuple{7, 14, 28}, {5, 10, 20}}) {
+    const int a = std::get<0>(periods);
+    const int b = std::get<1>(periods);
+    const int c = std::get<2>(periods);
     f.stock(fmt::format("ultosc_{}_{}_{}", a, b, c), fmt::format("periods={},{},{}", a, b, c),
             "ultimate oscillator (weights 4/2/1)", kHlc, ind::ultosc_lookback(a, b, c), 0,
             [a, b, c](const PriceSeries& s, Output out) {

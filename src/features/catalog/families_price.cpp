@@ -98,7 +98,9 @@ void register_volatility(Catalog& catalog) {
               ind::yang_zhang(s.open, s.high, s.low, s.close, n, out);
             });
   }
-  for (const auto& [a, b] : {std::pair{5, 20}, {10, 60}, {20, 120}, {20, 250}}) {
+  for (const auto& periods : {std::pair{5, 20}, {10, 60}, {20, 120}, {20, 250}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("vol_ratio_{}_{}", a, b), fmt::format("short={} long={}", a, b),
             fmt::format("realized volatility over {} days / over {} days", a, b), {"adj_close"}, b,
             0, [a, b](const PriceSeries& s, Output out) {
@@ -169,8 +171,10 @@ void register_moving_averages(Catalog& catalog) {
               });
     }
   }
-  for (const auto& [a, b] :
+  for (const auto& periods :
        {std::pair{5, 20}, {5, 25}, {10, 50}, {20, 60}, {25, 75}, {50, 200}, {60, 120}, {20, 100}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("sma_cross_{}_{}", a, b), fmt::format("fast={} slow={}", a, b),
             fmt::format("{}-day SMA / {}-day SMA - 1", a, b), {"adj_close"}, b - 1, 0,
             [a, b](const PriceSeries& s, Output out) {
@@ -180,7 +184,9 @@ void register_moving_averages(Catalog& catalog) {
               gap_ratio(fast, slow, out);
             });
   }
-  for (const auto& [a, b] : {std::pair{5, 20}, {12, 26}, {20, 60}, {50, 200}}) {
+  for (const auto& periods : {std::pair{5, 20}, {12, 26}, {20, 60}, {50, 200}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("ema_cross_{}_{}", a, b), fmt::format("fast={} slow={}", a, b),
             fmt::format("{}-day EMA / {}-day EMA - 1", a, b), {"adj_close"}, b - 1, ema_memory(b),
             [a, b](const PriceSeries& s, Output out) {

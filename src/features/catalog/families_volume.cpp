@@ -63,7 +63,9 @@ void register_volume(Catalog& catalog) {
               for (double& x : out) x = std::log1p(x);
             });
   }
-  for (const auto& [a, b] : {std::pair{5, 20}, {5, 60}, {20, 120}}) {
+  for (const auto& periods : {std::pair{5, 20}, {5, 60}, {20, 120}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("turnover_ratio_{}_{}", a, b), fmt::format("short={} long={}", a, b),
             fmt::format("mean turnover over {} days / over {} days", a, b), {"turnover_value"},
             b - 1, 0, [a, b](const PriceSeries& s, Output out) {
@@ -99,7 +101,9 @@ void register_volume(Catalog& catalog) {
               flow_slope(ad, s.volume, n, out);
             });
   }
-  for (const auto& [a, b] : {std::pair{3, 10}, {5, 20}}) {
+  for (const auto& periods : {std::pair{3, 10}, {5, 20}}) {
+    const int a = periods.first;
+    const int b = periods.second;
     f.stock(fmt::format("adosc_{}_{}", a, b), fmt::format("fast={} slow={}", a, b),
             fmt::format("Chaikin A/D oscillator ({}, {}) / {}-day mean volume", a, b, b),
             {"adj_high", "adj_low", "adj_close", "adj_volume"}, ind::adosc_lookback(a, b),
