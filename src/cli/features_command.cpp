@@ -138,8 +138,10 @@ int run_describe(CommandContext& context, const FeaturesCommandOptions& options)
       "description  {}\n",
       f->name, f->family, features::stage_name(f->stage),
       f->parameters.empty() ? "-" : f->parameters, fmt::join(f->inputs, ", "), f->lookback,
-      f->stage == features::FeatureStage::kFlow ? "weeks" : "bars", f->memory,
-      features::history_business_days(*f), active ? "yes" : "no", f->description);
+      f->stage == features::FeatureStage::kFlow || f->stage == features::FeatureStage::kMargin
+          ? "weeks"
+          : "bars",
+      f->memory, features::history_business_days(*f), active ? "yes" : "no", f->description);
   return kExitOk;
 }
 
@@ -205,7 +207,8 @@ int run_correlate(CommandContext& context, const FeaturesCommandOptions& options
   const features::FeatureInputs inputs =
       features::load_feature_inputs(lake, calendar, from, to, manifest.window_business_days());
   const Table table = features::compute_features(
-      {inputs.prices, inputs.topix, inputs.investor_types}, manifest.features(), from, to);
+      {inputs.prices, inputs.topix, inputs.investor_types, inputs.margin_interest},
+      manifest.features(), from, to);
   const auto pairs = features::pairwise_correlations(table);
   size_t above = 0;
   for (const auto& p : pairs) above += std::abs(p.correlation) >= options.above ? 1 : 0;

@@ -36,7 +36,7 @@ constexpr float kFloatNaN = std::numeric_limits<float>::quiet_NaN();
 struct Plan {
   std::vector<const FeatureDef*> computed;  // slot order
   std::map<std::string, size_t, std::less<>> slot;
-  std::vector<size_t> stock, market, flow, cross;  // slots by stage
+  std::vector<size_t> stock, market, flow, margin, cross;  // slots by stage
 
   size_t add(const FeatureDef* def) {
     if (const auto it = slot.find(def->name); it != slot.end()) return it->second;
@@ -52,6 +52,9 @@ struct Plan {
         break;
       case FeatureStage::kFlow:
         flow.push_back(s);
+        break;
+      case FeatureStage::kMargin:
+        margin.push_back(s);
         break;
       case FeatureStage::kCrossSection:
         cross.push_back(s);
@@ -198,6 +201,16 @@ void compute_price_feature(const FeatureDef& def, const CompactStock& stock, siz
   def.price(stock.series(begin), buffer);
   for (size_t k = first_target; k < n; ++k) {
     values[output_row[k]] = static_cast<float>(buffer[k - begin]);
+  }
+}
+
+void require_columns(const Table& table, std::string_view what,
+                     std::initializer_list<std::string_view> names) {
+  for (const std::string_view name : names) {
+    if (!table.has_column(name)) {
+      throw invalid_input("features: {} has no column '{}'; it needs {}", what, name,
+                          fmt::join(names, ", "));
+    }
   }
 }
 
@@ -359,6 +372,46 @@ void compute_flow_stage(const Table& prices, const Table& investor_types, const 
   }
 }
 
+void compute_margin_stage(const Table& prices, const Table& margin, const Plan& plan,
+                          const OutputRows& rows, std::span<const Date> dates, Values& values) {
+  if (plan.margin.empty() || margin.num_rows() == 0) return;
+  require_columns(margin, "raw/margin_interest",
+                  {kCodeColumn, "available_date", "long_volume", "short_volume"});
+  const auto& codes = margin.column(kCodeColumn).as<std::string>();
+  const auto& available = margin.column("available_date").as<Date>();
+  const std::vector<double> long_volume = as_doubles(margin, "long_volume");
+  const std::vector<double> short_volume = as_doubles(margin, "short_volume");
+  // Records per code by availability; a later row for the same day (a correction) wins.
+  std::map<std::string_view, std::map<Date, size_t>> by_code;
+  for (size_t i = 0; i < margin.num_rows(); ++i) by_code[codes[i]][available[i]] = i;
+  const std::vector<CodeRange>& price_codes = prices.code_ranges();
+  std::vector<Date> days;
+  std::vector<double> longs, shorts, out;
+  for (size_t c = 0; c < price_codes.size(); ++c) {
+    const RowRange target = rows.by_code[c];
+    const auto it = by_code.find(price_codes[c].code);
+    if (target.empty() || it == by_code.end()) continue;
+    days.clear();
+    longs.clear();
+    shorts.clear();
+    for (const auto& [day, i] : it->second) {
+      days.push_back(day);
+      longs.push_back(long_volume[i]);
+      shorts.push_back(short_volume[i]);
+    }
+    const MarginSeries series{days, longs, shorts};
+    for (const size_t slot : plan.margin) {
+      out.assign(series.size(), kNaN);
+      plan.computed[slot]->margin(series, out);
+      for (size_t r = target.begin; r < target.end; ++r) {
+        const auto after = std::upper_bound(days.begin(), days.end(), dates[rows.price_row[r]]);
+        if (after == days.begin()) continue;
+        values[slot][r] = static_cast<float>(out[static_cast<size_t>(after - days.begin()) - 1]);
+      }
+    }
+  }
+}
+
 // Output rows grouped by date.
 std::vector<std::vector<size_t>> rows_by_date(const OutputRows& rows, std::span<const Date> dates) {
   std::map<Date, std::vector<size_t>> grouped;
@@ -471,16 +524,6 @@ void compute_cross_stage(const Table& prices, const Plan& plan, const OutputRows
                     });
 }
 
-void require_columns(const Table& table, std::string_view what,
-                     std::initializer_list<std::string_view> names) {
-  for (const std::string_view name : names) {
-    if (!table.has_column(name)) {
-      throw invalid_input("features: {} has no column '{}'; it needs {}", what, name,
-                          fmt::join(names, ", "));
-    }
-  }
-}
-
 }  // namespace
 
 Table compute_features(const EngineInputs& inputs, const std::vector<const FeatureDef*>& features,
@@ -524,6 +567,7 @@ Table compute_features(const EngineInputs& inputs, const std::vector<const Featu
   compute_stock_stage(prices, columns, plan, rows, topix, values);
   compute_market_stage(inputs.topix, plan, rows, columns.dates, from, to, values);
   compute_flow_stage(prices, inputs.investor_types, plan, rows, columns.dates, values);
+  compute_margin_stage(prices, inputs.margin_interest, plan, rows, columns.dates, values);
   compute_cross_stage(prices, plan, rows, columns.dates, values);
 
   Table out;

@@ -13,6 +13,10 @@
 //   investor_types  raw/investor_types rows (published_date, section, foreigners_balance,
 //                   individuals_balance, total_total); may be empty when no flow feature is
 //                   asked for.
+//   margin_interest raw/margin_interest rows with an `available_date` column (the first
+//                   business day a record may be used; features/feature_inputs.h adds it):
+//                   code, available_date, long_volume, short_volume. Empty: margin features
+//                   are NaN ("when present").
 // Rows before `from` are history: they feed the indicators but are not output. For one new
 // day the caller passes only the trailing window (window_business_days() of the features);
 // each stock feature is then computed on the last window() traded days before the target,
@@ -35,10 +39,13 @@
 
 namespace gogooku3::features {
 
+inline const Table kNoMarginInterest;
+
 struct EngineInputs {
   const Table& prices;
   const Table& topix;
   const Table& investor_types;
+  const Table& margin_interest = kNoMarginInterest;
 };
 
 struct EngineOptions {

@@ -38,6 +38,11 @@ Table join_master(Table prices, const Table& master) {
   return prices;
 }
 
+Date margin_available_date(const TradingCalendar& calendar, Date record_date) {
+  const Date published = calendar.add_business_days(record_date, 2);
+  return calendar.add_business_days(published, 1);
+}
+
 FeatureInputs load_feature_inputs(const storage::Lake& lake, const TradingCalendar& calendar,
                                   Date from, Date to, int window_business_days) {
   const Date first_business =
@@ -65,6 +70,16 @@ FeatureInputs load_feature_inputs(const storage::Lake& lake, const TradingCalend
   inputs.investor_types = lake.read_range(
       "raw/investor_types", start, to,
       {"published_date", "section", "foreigners_balance", "individuals_balance", "total_total"});
+  inputs.margin_interest = lake.read_range("raw/margin_interest", start, to,
+                                           {"date", "code", "long_volume", "short_volume"});
+  if (inputs.margin_interest.num_rows() > 0) {
+    const auto& recorded = inputs.margin_interest.column(kDateColumn).as<Date>();
+    std::vector<Date> available(recorded.size());
+    for (size_t i = 0; i < recorded.size(); ++i) {
+      available[i] = margin_available_date(calendar, recorded[i]);
+    }
+    inputs.margin_interest.add_column(Column::of<Date>("available_date", std::move(available)));
+  }
   return inputs;
 }
 

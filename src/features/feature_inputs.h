@@ -7,6 +7,9 @@
 //                         (the master of the same day, else the code's latest earlier one)
 //   raw/topix             date, open, high, low, close
 //   raw/investor_types    the weekly statistics published in the window
+//   raw/margin_interest   the weekly margin balances recorded in the window (when ingested),
+//                         with `available_date`: J-Quants publishes a Friday's record on the
+//                         second business day after it; it is usable from the day after that
 // Computing one new day thus reads its trailing window, not twenty years.
 //
 // Errors: NotFound naming the dataset and the first day to ingest when clean prices for
@@ -24,7 +27,11 @@ struct FeatureInputs {
   Table prices;
   Table topix;
   Table investor_types;
+  Table margin_interest;  // empty when the lake has none
 };
+
+// The first business day a margin-interest record of `record_date` may be used.
+Date margin_available_date(const TradingCalendar& calendar, Date record_date);
 
 FeatureInputs load_feature_inputs(const storage::Lake& lake, const TradingCalendar& calendar,
                                   Date from, Date to, int window_business_days);

@@ -51,7 +51,8 @@ FeaturesAssetSummary build_features(storage::Lake& lake, const TradingCalendar& 
     summary.read_seconds += seconds_since(started);
 
     started = std::chrono::steady_clock::now();
-    const EngineInputs engine{inputs.prices, inputs.topix, inputs.investor_types};
+    const EngineInputs engine{inputs.prices, inputs.topix, inputs.investor_types,
+                              inputs.margin_interest};
     const Table table = compute_features(engine, manifest.features(), first, last,
                                          {.max_threads = options.max_threads});
     auto partitions = split_by_date(table);

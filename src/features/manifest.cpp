@@ -24,7 +24,7 @@ constexpr int kWindowMarginDays = 5;
 }  // namespace
 
 int history_business_days(const FeatureDef& feature) {
-  if (feature.stage == FeatureStage::kFlow) {
+  if (feature.stage == FeatureStage::kFlow || feature.stage == FeatureStage::kMargin) {
     return 5 * feature.lookback + kFlowPublicationDelayDays;
   }
   return feature.window();

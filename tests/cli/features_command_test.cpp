@@ -25,7 +25,7 @@ class FeaturesCommand : public ::testing::Test {
 TEST_F(FeaturesCommand, ListsTheCatalogAndTheActiveSet) {
   const CommandResult all = run("features list");
   EXPECT_EQ(all.exit_code, 0) << all.output;
-  EXPECT_NE(all.output.find("723 features in the catalog"), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("731 features in the catalog"), std::string::npos) << all.output;
   const CommandResult active = run("features list --active --family momentum");
   EXPECT_EQ(active.exit_code, 0);
   EXPECT_NE(active.output.find("rsi_14"), std::string::npos);
@@ -48,7 +48,7 @@ TEST_F(FeaturesCommand, DescribesOneFeatureAndRejectsUnknownNames) {
 TEST_F(FeaturesCommand, ManifestShowsHashWindowAndFamilies) {
   const CommandResult m = run("features manifest");
   EXPECT_EQ(m.exit_code, 0) << m.output;
-  EXPECT_NE(m.output.find("127 active of 723"), std::string::npos) << m.output;
+  EXPECT_NE(m.output.find("127 active of 731"), std::string::npos) << m.output;
   EXPECT_NE(m.output.find("dataset   features/"), std::string::npos);
 }
 

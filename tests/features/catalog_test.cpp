@@ -25,9 +25,9 @@ TEST(FeatureCatalog, HasAtLeast713UniqueFeaturesInEveryFamily) {
     EXPECT_GE(f.lookback, 0) << f.name;
   }
   const std::vector<std::string> families = c.families();
-  for (const char* family :
-       {"returns", "volatility", "moving_average", "momentum", "bands", "volume", "position_52w",
-        "gaps", "limits", "market", "beta", "flows", "cross_section", "sector_relative"}) {
+  for (const char* family : {"returns", "volatility", "moving_average", "momentum", "bands",
+                             "volume", "position_52w", "gaps", "limits", "market", "beta", "flows",
+                             "margin", "cross_section", "sector_relative"}) {
     EXPECT_NE(std::find(families.begin(), families.end(), family), families.end()) << family;
   }
 }
@@ -141,6 +141,30 @@ TEST(FeatureCatalog, FlowFeaturesRespectTheirLookbackInWeeks) {
     }
     EXPECT_TRUE(std::isfinite(out[lookback])) << f.name;
   }
+}
+
+TEST(FeatureCatalog, MarginFeaturesRespectTheirLookbackInWeeks) {
+  std::vector<Date> available;
+  std::vector<double> longs, shorts;
+  for (int w = 0; w < 70; ++w) {
+    available.push_back(Date(17000 + 7 * w));
+    longs.push_back(1e5 * (2 + std::sin(w * 0.4)));
+    shorts.push_back(w % 9 == 0 ? 0.0 : 3e4 * (2 + std::cos(w * 0.9)));  // empty weeks happen
+  }
+  const MarginSeries s{available, longs, shorts};
+  size_t count = 0;
+  for (const FeatureDef& f : catalog().all()) {
+    if (f.stage != FeatureStage::kMargin) continue;
+    ++count;
+    std::vector<double> out(s.size());
+    f.margin(s, out);
+    const auto lookback = static_cast<size_t>(f.lookback);
+    if (lookback > 0) {
+      EXPECT_TRUE(std::isnan(out[lookback - 1])) << f.name;
+    }
+    for (size_t i = lookback; i < out.size(); ++i) ASSERT_TRUE(std::isfinite(out[i])) << f.name;
+  }
+  EXPECT_GE(count, 6u);
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ std::string_view stage_name(FeatureStage stage) {
       return "market";
     case FeatureStage::kFlow:
       return "flow";
+    case FeatureStage::kMargin:
+      return "margin";
     case FeatureStage::kCrossSection:
       return "cross-section";
   }
@@ -85,6 +87,7 @@ const Catalog& catalog() {
     register_price_families(c);
     register_market_families(c);
     register_flow_families(c);
+    register_margin_families(c);
     register_cross_section_families(c);
     return c;
   }();

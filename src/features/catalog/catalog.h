@@ -3,8 +3,8 @@
 // The catalog is the menu; a manifest (features/manifest.h) picks the dishes. Families are
 // registered by the files named after them (families_*.cpp), each a table of parameter sets
 // over one idea — returns, volatility, moving averages, momentum, bands, volume, 52-week
-// position, gaps, limit hits, market, beta, flows, cross-section — so adding a variant is one
-// line. `gogooku3 features list` prints it; docs/features.md explains each family.
+// position, gaps, limit hits, market, beta, flows, margin, cross-section — so adding a variant is
+// one line. `gogooku3 features list` prints it; docs/features.md explains each family.
 //
 // The catalog is built once on first use and then read-only, so it is safe to share between
 // threads. Labels (forward returns) are not features and are not in it (features/labels.h).
@@ -45,6 +45,7 @@ const Catalog& catalog();
 void register_price_families(Catalog& catalog);
 void register_market_families(Catalog& catalog);
 void register_flow_families(Catalog& catalog);
+void register_margin_families(Catalog& catalog);
 void register_cross_section_families(Catalog& catalog);
 
 }  // namespace gogooku3::features

@@ -43,6 +43,19 @@ class FamilyBuilder {
     def.flow = std::move(flow);
     catalog_.add(std::move(def));
   }
+  void margin(std::string name, std::string parameters, std::string description, int weeks,
+              MarginFunction margin) {
+    FeatureDef def;
+    def.name = std::move(name);
+    def.family = family_;
+    def.parameters = std::move(parameters);
+    def.description = std::move(description);
+    def.inputs = {"margin_interest"};
+    def.stage = FeatureStage::kMargin;
+    def.lookback = weeks;
+    def.margin = std::move(margin);
+    catalog_.add(std::move(def));
+  }
   void cross_section(std::string name, const std::string& base, CrossSectionOp op,
                      std::string description) {
     const FeatureDef& base_def = catalog_.get(base);

@@ -8,6 +8,8 @@
 //   kMarket        the TOPIX series, the same value for every stock of a day.
 //   kFlow          the weekly investor-type statistics of the stock's market section, usable
 //                  from the business day after their publication.
+//   kMargin        the stock's weekly margin-trading balances (J-Quants margin interest),
+//                  usable from the business day after their publication.
 //   kCrossSection  the day's universe: a rank, z-score or sector-relative value of another
 //                  feature (its `base`), computed after the base for every stock of the day.
 //
@@ -35,7 +37,7 @@ namespace gogooku3::features {
 using indicators::Output;
 using indicators::Series;
 
-enum class FeatureStage { kStock, kMarket, kFlow, kCrossSection };
+enum class FeatureStage { kStock, kMarket, kFlow, kMargin, kCrossSection };
 std::string_view stage_name(FeatureStage stage);
 
 // One stock's (or TOPIX's) traded days, oldest first; all spans have the same length.
@@ -54,10 +56,18 @@ struct FlowSeries {
   size_t size() const { return total_value.size(); }
 };
 
+// One stock's weekly margin balances (shares, not adjusted for splits), oldest first.
+struct MarginSeries {
+  std::span<const Date> available;  // first business day the record may be used
+  Series long_volume, short_volume;
+  size_t size() const { return long_volume.size(); }
+};
+
 enum class CrossSectionOp { kRank, kZScore, kSectorRelative };
 
 using PriceFunction = std::function<void(const PriceSeries&, Output)>;
 using FlowFunction = std::function<void(const FlowSeries&, Output)>;
+using MarginFunction = std::function<void(const MarginSeries&, Output)>;
 
 struct FeatureDef {
   std::string name;                 // "rsi_14", unique, lower snake case
@@ -66,11 +76,12 @@ struct FeatureDef {
   std::string description;          // one line for `features describe`
   std::vector<std::string> inputs;  // "adj_close", "topix_close", "investor_types", a base...
   FeatureStage stage = FeatureStage::kStock;
-  int lookback = 0;     // leading bars (weeks for kFlow) without a value
-  int memory = 0;       // extra bars a recursive smoother needs (see above)
-  PriceFunction price;  // kStock and kMarket
-  FlowFunction flow;    // kFlow
-  std::string base;     // kCrossSection: the feature it transforms
+  int lookback = 0;       // leading bars (weeks for kFlow) without a value
+  int memory = 0;         // extra bars a recursive smoother needs (see above)
+  PriceFunction price;    // kStock and kMarket
+  FlowFunction flow;      // kFlow
+  MarginFunction margin;  // kMargin
+  std::string base;       // kCrossSection: the feature it transforms
   CrossSectionOp op = CrossSectionOp::kRank;
 
   int window() const { return lookback + memory; }
