@@ -318,43 +318,55 @@ void compute_flow_stage(const Table& prices, const Table& investor_types, const 
                         const OutputRows& rows, std::span<const Date> dates, Values& values) {
   if (plan.flow.empty()) return;
   const auto& market_codes = prices.column("market_code").as<std::string>();
-  // Latest record per (section, published_date), sections in name order.
-  std::map<std::string, std::map<Date, size_t>> by_section;
-  if (investor_types.num_rows() > 0) {
-    const auto& sections = investor_types.column("section").as<std::string>();
-    const auto& published = investor_types.column("published_date").as<Date>();
-    for (size_t i = 0; i < investor_types.num_rows(); ++i) {
-      by_section[sections[i]][published[i]] = i;
-    }
-  }
-  const std::vector<double> foreign = investor_types.num_rows() > 0
-                                          ? as_doubles(investor_types, "foreigners_balance")
-                                          : std::vector<double>();
-  const std::vector<double> individual = investor_types.num_rows() > 0
-                                             ? as_doubles(investor_types, "individuals_balance")
-                                             : std::vector<double>();
-  const std::vector<double> total = investor_types.num_rows() > 0
-                                        ? as_doubles(investor_types, "total_total")
-                                        : std::vector<double>();
   struct SectionValues {
-    std::vector<Date> published;
-    std::vector<std::vector<double>> by_slot;
+    std::vector<Date> published;               // publication days, ascending
+    std::vector<std::vector<double>> by_slot;  // each feature's value as of each publication
   };
   std::map<std::string, SectionValues, std::less<>> computed;
-  for (const auto& [section, records] : by_section) {
-    SectionValues& v = computed[section];
-    std::vector<double> f, ind, tot;
-    for (const auto& [day, i] : records) {
-      v.published.push_back(day);
-      f.push_back(foreign[i]);
-      ind.push_back(individual[i]);
-      tot.push_back(total[i]);
+  if (investor_types.num_rows() > 0) {
+    require_columns(investor_types, "raw/investor_types",
+                    {"published_date", "end_date", "section", "foreigners_balance",
+                     "individuals_balance", "total_total"});
+    const auto& sections = investor_types.column("section").as<std::string>();
+    const auto& published = investor_types.column("published_date").as<Date>();
+    const auto& week_end = investor_types.column("end_date").as<Date>();
+    const std::vector<double> foreign = as_doubles(investor_types, "foreigners_balance");
+    const std::vector<double> individual = as_doubles(investor_types, "individuals_balance");
+    const std::vector<double> total = as_doubles(investor_types, "total_total");
+    // Records per section and publication day (a day may publish a week and a correction).
+    std::map<std::string, std::map<Date, std::vector<size_t>>> by_section;
+    for (size_t i = 0; i < investor_types.num_rows(); ++i) {
+      by_section[sections[i]][published[i]].push_back(i);
     }
-    const FlowSeries series{v.published, f, ind, tot};
-    for (const size_t slot : plan.flow) {
-      std::vector<double> out(series.size(), kNaN);
-      plan.computed[slot]->flow(series, out);
-      v.by_slot.push_back(std::move(out));
+    // Point in time: as of each publication, the weeks known then, each week's latest record.
+    // A correction replaces its week from its own publication on, never before, and is never
+    // counted twice in a window.
+    for (const auto& [section, publications] : by_section) {
+      SectionValues& v = computed[section];
+      v.by_slot.resize(plan.flow.size());
+      std::map<Date, size_t> known;  // week end -> record
+      std::vector<Date> weeks;
+      std::vector<double> f, ind, tot, out;
+      for (const auto& [day, records] : publications) {
+        for (const size_t i : records) known[week_end[i]] = i;
+        weeks.clear();
+        f.clear();
+        ind.clear();
+        tot.clear();
+        for (const auto& [week, i] : known) {
+          weeks.push_back(week);
+          f.push_back(foreign[i]);
+          ind.push_back(individual[i]);
+          tot.push_back(total[i]);
+        }
+        const FlowSeries series{weeks, f, ind, tot};
+        v.published.push_back(day);
+        for (size_t k = 0; k < plan.flow.size(); ++k) {
+          out.assign(series.size(), kNaN);
+          plan.computed[plan.flow[k]]->flow(series, out);
+          v.by_slot[k].push_back(out.back());
+        }
+      }
     }
   }
   for (size_t r = 0; r < rows.price_row.size(); ++r) {

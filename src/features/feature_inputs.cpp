@@ -67,9 +67,10 @@ FeatureInputs load_feature_inputs(const storage::Lake& lake, const TradingCalend
                                        {"code", "date", "sector33_code", "market_code"});
   inputs.prices = join_master(std::move(inputs.prices), master);
   inputs.topix = lake.read_range("raw/topix", start, to, {"date", "open", "high", "low", "close"});
-  inputs.investor_types = lake.read_range(
-      "raw/investor_types", start, to,
-      {"published_date", "section", "foreigners_balance", "individuals_balance", "total_total"});
+  inputs.investor_types =
+      lake.read_range("raw/investor_types", start, to,
+                      {"published_date", "end_date", "section", "foreigners_balance",
+                       "individuals_balance", "total_total"});
   inputs.margin_interest = lake.read_range("raw/margin_interest", start, to,
                                            {"date", "code", "long_volume", "short_volume"});
   if (inputs.margin_interest.num_rows() > 0) {

@@ -3,6 +3,7 @@
 // stocks priced at 300 and 30,000 yen are comparable in one model.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -70,7 +71,8 @@ void register_volatility(Catalog& catalog) {
               Buffer r = daily_log_returns(s);
               for (double& x : r) x = std::isfinite(x) ? (x < 0 ? x * x : 0.0) : x;
               rolling_mean(r, n, out);
-              for (double& x : out) x = std::sqrt(x);
+              // A mean of squares can come out a hair below zero from its running sums.
+              for (double& x : out) x = std::isnan(x) ? x : std::sqrt(std::max(0.0, x));
             });
   }
   for (const int n : {5, 10, 20, 40, 60, 120}) {

@@ -49,9 +49,10 @@ struct PriceSeries {
   size_t size() const { return close.size(); }
 };
 
-// One market section's weekly investor-type statistics, oldest publication first.
+// One market section's weekly investor-type statistics as known on one day, oldest week
+// first (each week's latest record).
 struct FlowSeries {
-  std::span<const Date> published;
+  std::span<const Date> week_end;
   Series foreigners_balance, individuals_balance, total_value;  // yen; total = sales + purchases
   size_t size() const { return total_value.size(); }
 };

@@ -36,15 +36,19 @@ void log_return(Series close, int h, Output out) {
 
 namespace {
 
-// Calls visit(i, sum, sum_sq, finite_count) for each i >= period-1 with the window's sums.
+// Calls visit(i, sum, sum_sq, nan_count, flat) for each i >= period-1 with the window's sums.
 // Sums are rebuilt from scratch every 512 bars so that long series do not accumulate
-// cancellation error.
+// cancellation error. `flat` says every value of the window is the same: running sums leave a
+// residue there (1e-10 where the answer is 0), and how much depends on where the series
+// started, so callers answer flat windows exactly instead.
 template <typename Visit>
 void rolling_sums(Series in, int period, Visit visit) {
   const auto p = static_cast<size_t>(period);
   double sum = 0, sum_sq = 0;
   size_t nan_count = 0;
+  size_t last_change = 0;  // latest j with in[j] != in[j-1]
   for (size_t i = 0; i < in.size(); ++i) {
+    if (i > 0 && !(in[i] == in[i - 1])) last_change = i;
     if (i >= p && (i % 512) == 0) {
       sum = sum_sq = 0;
       nan_count = 0;
@@ -71,7 +75,7 @@ void rolling_sums(Series in, int period, Visit visit) {
     } else {
       ++nan_count;
     }
-    if (i + 1 >= p) visit(i, sum, sum_sq, nan_count);
+    if (i + 1 >= p) visit(i, sum, sum_sq, nan_count, last_change + p <= i + 1);
   }
 }
 
@@ -79,23 +83,28 @@ void rolling_sums(Series in, int period, Visit visit) {
 
 void rolling_sum(Series in, int period, Output out) {
   indicators::fill_nan_prefix(out, static_cast<size_t>(period) - 1);
-  rolling_sums(in, period,
-               [&](size_t i, double sum, double, size_t nans) { out[i] = nans == 0 ? sum : kNaN; });
+  rolling_sums(in, period, [&](size_t i, double sum, double, size_t nans, bool flat) {
+    out[i] = nans != 0 ? kNaN : flat ? in[i] * period : sum;
+  });
 }
 
 void rolling_mean(Series in, int period, Output out) {
   indicators::fill_nan_prefix(out, static_cast<size_t>(period) - 1);
-  rolling_sums(in, period, [&](size_t i, double sum, double, size_t nans) {
-    out[i] = nans == 0 ? sum / period : kNaN;
+  rolling_sums(in, period, [&](size_t i, double sum, double, size_t nans, bool flat) {
+    out[i] = nans != 0 ? kNaN : flat ? in[i] : sum / period;
   });
 }
 
 void rolling_std(Series in, int period, Output out) {
   indicators::fill_nan_prefix(out, static_cast<size_t>(period) - 1);
   const double n = period;
-  rolling_sums(in, period, [&](size_t i, double sum, double sum_sq, size_t nans) {
+  rolling_sums(in, period, [&](size_t i, double sum, double sum_sq, size_t nans, bool flat) {
     if (nans != 0 || period < 2) {
       out[i] = kNaN;
+      return;
+    }
+    if (flat) {
+      out[i] = 0.0;
       return;
     }
     const double mean = sum / n;
