@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -155,9 +156,13 @@ struct CompactStock {
   std::vector<Date> dates;
   std::vector<double> open, high, low, close, volume, turnover, upper, lower, market;
 
-  PriceSeries series(size_t begin) const {
-    const auto from = [begin](const std::vector<double>& v) { return Series(v).subspan(begin); };
-    return PriceSeries{std::span<const Date>(dates).subspan(begin),
+  // Days [begin, end) (end = SIZE_MAX: to the last day).
+  PriceSeries series(size_t begin, size_t end = SIZE_MAX) const {
+    const size_t count = std::min(end, dates.size()) - begin;
+    const auto from = [begin, count](const std::vector<double>& v) {
+      return Series(v).subspan(begin, count);
+    };
+    return PriceSeries{std::span<const Date>(dates).subspan(begin, count),
                        from(open),
                        from(high),
                        from(low),
@@ -189,18 +194,53 @@ CompactStock compact_stock(const PriceColumns& c, RowRange rows, const DateIndex
   return s;
 }
 
-// Runs `def` on the last window() days before `first_target` and on the targets, and stores
-// the targets' values at their output rows.
+// Runs `def` for the days from `first_target` on and stores their values at their output rows.
+//
+// A feature without memory (a finite window) is computed from its last lookback days before
+// the first target: exactly what all history would give. A recursive smoother never forgets
+// its start, so starting it "window() days back" would make a day's value depend on how much
+// history happened to be loaded (and, on a stock whose price stood still for a year, by far
+// more than 1e-8: Wilder's sums shrink together and keep their ratio). Instead its start is a
+// function of the target's date alone: targets are grouped by epoch (smoother_epoch()), and
+// every target of an epoch is computed from smoother_start(epoch) on. Incremental and full
+// runs then start at the same day and agree bit for bit.
+//
+// Values below 1e-9 in magnitude are stored as 0. Every feature is scale-free (returns, ratios,
+// oscillators), so such a value is rounding residue of running sums — and residue that depends
+// on where the computation started (-7.6e-14 or 0 for %K of a flat stock) would otherwise
+// reorder a day's ranks between an incremental and a full run.
+float stored_value(double value) {
+  return std::abs(value) < 1e-9 ? 0.0f : static_cast<float>(value);
+}
+
 void compute_price_feature(const FeatureDef& def, const CompactStock& stock, size_t first_target,
                            const std::vector<size_t>& output_row, std::vector<float>& values,
                            std::vector<double>& buffer) {
   const size_t n = stock.rows.size();
-  const auto window = static_cast<size_t>(def.window());
-  const size_t begin = first_target > window ? first_target - window : 0;
-  buffer.assign(n - begin, kNaN);
-  def.price(stock.series(begin), buffer);
-  for (size_t k = first_target; k < n; ++k) {
-    values[output_row[k]] = static_cast<float>(buffer[k - begin]);
+  const auto store = [&](size_t begin, size_t end) {
+    for (size_t k = std::max(begin, first_target); k < end; ++k) {
+      values[output_row[k]] = stored_value(buffer[k - begin]);
+    }
+  };
+  if (def.memory == 0) {
+    const auto window = static_cast<size_t>(def.window());
+    const size_t begin = first_target > window ? first_target - window : 0;
+    buffer.assign(n - begin, kNaN);
+    def.price(stock.series(begin), buffer);
+    store(begin, n);
+    return;
+  }
+  for (size_t k = first_target; k < n;) {
+    const int32_t epoch = smoother_epoch(stock.dates[k]);
+    size_t end = k;
+    while (end < n && smoother_epoch(stock.dates[end]) == epoch) ++end;
+    const Date start = smoother_start(def, epoch);
+    const auto begin = static_cast<size_t>(
+        std::lower_bound(stock.dates.begin(), stock.dates.end(), start) - stock.dates.begin());
+    buffer.assign(end - begin, kNaN);
+    def.price(stock.series(begin, end), buffer);
+    for (size_t t = k; t < end; ++t) values[output_row[t]] = stored_value(buffer[t - begin]);
+    k = end;
   }
 }
 
@@ -436,50 +476,56 @@ std::vector<std::vector<size_t>> rows_by_date(const OutputRows& rows, std::span<
   return out;
 }
 
-void rank_day(const std::vector<float>& base, const std::vector<size_t>& day,
-              std::vector<float>& out, std::vector<std::pair<float, size_t>>& scratch) {
-  scratch.clear();
-  for (const size_t r : day) {
-    if (std::isfinite(base[r])) scratch.emplace_back(base[r], r);
+// Float -> unsigned key with the same order (negative floats reversed), so that ranking a
+// day is one sort of 64-bit integers: key in the high half, the day-local index in the low.
+uint32_t order_key(float value) {
+  uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return (bits & 0x80000000U) != 0 ? ~bits : bits | 0x80000000U;
+}
+
+void rank_day(std::span<const float> base, std::span<float> out, std::vector<uint64_t>& keys) {
+  keys.clear();
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (std::isfinite(base[i])) keys.push_back(uint64_t{order_key(base[i])} << 32 | i);
   }
-  std::sort(scratch.begin(), scratch.end());
-  const size_t n = scratch.size();
+  std::sort(keys.begin(), keys.end());
+  const size_t n = keys.size();
   for (size_t i = 0; i < n;) {
     size_t j = i;
-    while (j < n && scratch[j].first == scratch[i].first) ++j;
+    while (j < n && keys[j] >> 32 == keys[i] >> 32) ++j;
     // Ties share the mean of their 0-based positions; the percentile divides by n - 1.
     const double position = 0.5 * static_cast<double>(i + j - 1);
-    const double pct = n > 1 ? position / static_cast<double>(n - 1) : 0.5;
-    for (size_t k = i; k < j; ++k) out[scratch[k].second] = static_cast<float>(pct);
+    const auto pct = static_cast<float>(n > 1 ? position / static_cast<double>(n - 1) : 0.5);
+    for (size_t k = i; k < j; ++k) out[keys[k] & 0xFFFFFFFFU] = pct;
     i = j;
   }
 }
 
-void zscore_day(const std::vector<float>& base, const std::vector<size_t>& day,
-                std::vector<float>& out) {
+void zscore_day(std::span<const float> base, std::span<float> out) {
   double sum = 0;
   size_t n = 0;
-  for (const size_t r : day) {
-    if (std::isfinite(base[r])) {
-      sum += base[r];
+  for (const float x : base) {
+    if (std::isfinite(x)) {
+      sum += x;
       ++n;
     }
   }
   if (n == 0) return;
   const double mean = sum / static_cast<double>(n);
   double squares = 0;
-  for (const size_t r : day) {
-    if (std::isfinite(base[r])) squares += (base[r] - mean) * (base[r] - mean);
+  for (const float x : base) {
+    if (std::isfinite(x)) squares += (x - mean) * (x - mean);
   }
   const double sd = std::sqrt(squares / static_cast<double>(n));
-  for (const size_t r : day) {
-    if (!std::isfinite(base[r])) continue;
-    const double z = sd > 1e-12 * (std::abs(mean) + 1e-300) ? (base[r] - mean) / sd : 0.0;
-    out[r] = static_cast<float>(std::clamp(z, -5.0, 5.0));
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (!std::isfinite(base[i])) continue;
+    const double z = sd > 1e-12 * (std::abs(mean) + 1e-300) ? (base[i] - mean) / sd : 0.0;
+    out[i] = static_cast<float>(std::clamp(z, -5.0, 5.0));
   }
 }
 
-double median_of(std::vector<double>& v) {
+double median_of(std::span<double> v) {
   const size_t mid = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
   const double upper = v[mid];
@@ -488,19 +534,43 @@ double median_of(std::vector<double>& v) {
   return 0.5 * (lower + upper);
 }
 
-void sector_relative_day(const std::vector<float>& base, const std::vector<size_t>& day,
-                         const std::vector<std::string>& sector_of_row, const OutputRows& rows,
-                         std::vector<float>& out) {
-  std::map<std::string_view, std::vector<double>> by_sector;
-  for (const size_t r : day) {
-    if (std::isfinite(base[r])) by_sector[sector_of_row[rows.price_row[r]]].push_back(base[r]);
+// `sector` holds each of the day's stocks' sector id (0..sectors-1).
+void sector_relative_day(std::span<const float> base, std::span<const uint16_t> sector,
+                         size_t sectors, std::span<float> out, std::vector<double>& scratch,
+                         std::vector<size_t>& offsets) {
+  offsets.assign(sectors + 1, 0);
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (std::isfinite(base[i])) ++offsets[sector[i] + 1];
   }
-  std::map<std::string_view, double> median;
-  for (auto& [sector, members] : by_sector) median[sector] = median_of(members);
-  for (const size_t r : day) {
-    if (!std::isfinite(base[r])) continue;
-    out[r] = static_cast<float>(base[r] - median[sector_of_row[rows.price_row[r]]]);
+  for (size_t s = 0; s < sectors; ++s) offsets[s + 1] += offsets[s];
+  scratch.resize(offsets[sectors]);
+  std::vector<size_t> fill(offsets.begin(), offsets.end() - 1);
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (std::isfinite(base[i])) scratch[fill[sector[i]]++] = base[i];
   }
+  std::vector<double> median(sectors, kNaN);
+  for (size_t s = 0; s < sectors; ++s) {
+    if (offsets[s + 1] > offsets[s]) {
+      median[s] =
+          median_of(std::span<double>(scratch).subspan(offsets[s], offsets[s + 1] - offsets[s]));
+    }
+  }
+  for (size_t i = 0; i < base.size(); ++i) {
+    if (std::isfinite(base[i])) out[i] = static_cast<float>(base[i] - median[sector[i]]);
+  }
+}
+
+// Each output row's sector as a small integer, and how many sectors there are.
+std::pair<std::vector<uint16_t>, size_t> sector_ids(const Table& prices, const OutputRows& rows) {
+  const auto& names = prices.column("sector33_code").as<std::string>();
+  std::map<std::string_view, uint16_t> ids;
+  std::vector<uint16_t> out(rows.price_row.size());
+  for (size_t r = 0; r < out.size(); ++r) {
+    const auto [it, inserted] =
+        ids.emplace(names[rows.price_row[r]], static_cast<uint16_t>(ids.size()));
+    out[r] = it->second;
+  }
+  return {std::move(out), ids.size()};
 }
 
 void compute_cross_stage(const Table& prices, const Plan& plan, const OutputRows& rows,
@@ -510,30 +580,56 @@ void compute_cross_stage(const Table& prices, const Plan& plan, const OutputRows
   const bool needs_sector = std::any_of(plan.cross.begin(), plan.cross.end(), [&](size_t slot) {
     return plan.computed[slot]->op == CrossSectionOp::kSectorRelative;
   });
-  const std::vector<std::string> no_sectors;
-  const std::vector<std::string>& sectors =
-      needs_sector ? prices.column("sector33_code").as<std::string>() : no_sectors;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, days.size(), 4),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      std::vector<std::pair<float, size_t>> scratch;
-                      for (size_t d = range.begin(); d != range.end(); ++d) {
-                        for (const size_t slot : plan.cross) {
-                          const FeatureDef& def = *plan.computed[slot];
-                          const std::vector<float>& base = values[plan.slot.at(def.base)];
-                          switch (def.op) {
-                            case CrossSectionOp::kRank:
-                              rank_day(base, days[d], values[slot], scratch);
-                              break;
-                            case CrossSectionOp::kZScore:
-                              zscore_day(base, days[d], values[slot]);
-                              break;
-                            case CrossSectionOp::kSectorRelative:
-                              sector_relative_day(base, days[d], sectors, rows, values[slot]);
-                              break;
-                          }
-                        }
-                      }
-                    });
+  const auto [sector_of_row, sectors] =
+      needs_sector ? sector_ids(prices, rows) : std::pair<std::vector<uint16_t>, size_t>{};
+  // The distinct bases, each gathered once per day into a contiguous buffer.
+  std::vector<size_t> base_slots;
+  for (const size_t slot : plan.cross) {
+    const size_t base = plan.slot.at(plan.computed[slot]->base);
+    if (std::find(base_slots.begin(), base_slots.end(), base) == base_slots.end()) {
+      base_slots.push_back(base);
+    }
+  }
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, days.size(), 4), [&](const tbb::blocked_range<size_t>& range) {
+        std::vector<std::vector<float>> base_values(base_slots.size());
+        std::vector<float> result;
+        std::vector<uint16_t> sector;
+        std::vector<uint64_t> keys;
+        std::vector<double> scratch;
+        std::vector<size_t> offsets;
+        for (size_t d = range.begin(); d != range.end(); ++d) {
+          const std::vector<size_t>& day = days[d];
+          for (size_t b = 0; b < base_slots.size(); ++b) {
+            base_values[b].resize(day.size());
+            for (size_t i = 0; i < day.size(); ++i)
+              base_values[b][i] = values[base_slots[b]][day[i]];
+          }
+          if (needs_sector) {
+            sector.resize(day.size());
+            for (size_t i = 0; i < day.size(); ++i) sector[i] = sector_of_row[day[i]];
+          }
+          for (const size_t slot : plan.cross) {
+            const FeatureDef& def = *plan.computed[slot];
+            const size_t b = static_cast<size_t>(
+                std::find(base_slots.begin(), base_slots.end(), plan.slot.at(def.base)) -
+                base_slots.begin());
+            result.assign(day.size(), kFloatNaN);
+            switch (def.op) {
+              case CrossSectionOp::kRank:
+                rank_day(base_values[b], result, keys);
+                break;
+              case CrossSectionOp::kZScore:
+                zscore_day(base_values[b], result);
+                break;
+              case CrossSectionOp::kSectorRelative:
+                sector_relative_day(base_values[b], sector, sectors, result, scratch, offsets);
+                break;
+            }
+            for (size_t i = 0; i < day.size(); ++i) values[slot][day[i]] = result[i];
+          }
+        }
+      });
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ int history_business_days(const FeatureDef& feature) {
   if (feature.stage == FeatureStage::kFlow || feature.stage == FeatureStage::kMargin) {
     return 5 * feature.lookback + kFlowPublicationDelayDays;
   }
+  if (feature.memory > 0) {
+    // From the start of the target's epoch back to smoother_start(), in business days: at most
+    // 5 of every 7 calendar days, rounded up, plus one for a partial week.
+    const int calendar_days = kSmootherEpochDays + smoother_history_calendar_days(feature);
+    return (calendar_days * 5 + 6) / 7 + 2;
+  }
   return feature.window();
 }
 

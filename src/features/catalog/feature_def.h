@@ -88,4 +88,21 @@ struct FeatureDef {
   int window() const { return lookback + memory; }
 };
 
+// Smoothers (memory > 0) restart every kSmootherEpochDays calendar days: all targets dated in
+// one epoch are computed from the same start day, smoother_start(), which lies far enough
+// before the epoch for window() traded days (calendar days = 1.5 x bars + 14: weekends,
+// holidays, a few halts). Both are functions of dates only, so one day computed from a trailing
+// window and from all history starts the smoother on the same day.
+inline constexpr int32_t kSmootherEpochDays = 182;
+inline int32_t smoother_epoch(Date date) {
+  const int32_t d = date.days_since_epoch();
+  return d >= 0 ? d / kSmootherEpochDays : -((-d + kSmootherEpochDays - 1) / kSmootherEpochDays);
+}
+inline int32_t smoother_history_calendar_days(const FeatureDef& feature) {
+  return feature.window() * 3 / 2 + 14;
+}
+inline Date smoother_start(const FeatureDef& feature, int32_t epoch) {
+  return Date(epoch * kSmootherEpochDays - smoother_history_calendar_days(feature));
+}
+
 }  // namespace gogooku3::features
