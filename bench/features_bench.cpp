@@ -551,7 +551,8 @@ int main(int argc, char** argv) {
     write_csv(dir / "topix.csv", history.topix, {"date", "open", "high", "low", "close"});
     write_csv(
         dir / "flows.csv", history.investor_types,
-        {"published_date", "section", "foreigners_balance", "individuals_balance", "total_total"});
+        {"published_date", "end_date", "section", "foreigners_balance", "individuals_balance",
+         "total_total"});
     std::printf(
         "exported the peer's inputs (%zu price rows) as CSV to %s in %.1f s (not "
         "measured)\n",

@@ -13,7 +13,7 @@ Inputs (written by features_bench):
   prices  code,date,adj_open,adj_high,adj_low,adj_close,adj_volume,turnover_value,
           upper_limit,lower_limit,sector33_code,market_code   sorted by (code, date)
   topix   date,open,high,low,close
-  flows   published_date,section,foreigners_balance,individuals_balance,total_total
+  flows   published_date,end_date,section,foreigners_balance,individuals_balance,total_total
 
 Only the computation is timed (after the CSVs are read, up to the finished table of one float32
 column per feature). It prints one JSON line: {"seconds": ..., "rows": ..., "features": ...}.
@@ -812,36 +812,49 @@ SECTIONS = {"0101": "TSE1st", "0102": "TSE2nd", "0104": "TSEMothers", "0106": "T
             "0107": "TSEJASDAQ", "0111": "TSEPrime", "0112": "TSEStandard", "0113": "TSEGrowth"}
 
 
-def flow_features(flows, names):
-    fl = flows.drop_duplicates(["section", "published_date"], keep="last")
-    fl = fl.sort_values(["section", "published_date"], kind="stable").reset_index(drop=True)
-    S = Stacked(pd.factorize(fl["section"])[0])
+def flow_values(fl, names):
+    """Each flow feature at the last week of `fl` (one section's weeks, oldest first)."""
     total = fl["total_total"].to_numpy(float)
     with quiet():
         foreign = np.where(total > 0, fl["foreigners_balance"].to_numpy(float) / total, NAN)
         individual = np.where(total > 0, fl["individuals_balance"].to_numpy(float) / total, NAN)
     ratios = {"foreign_net": foreign, "individual_net": individual,
               "smart_money": foreign - individual}
-    out = pd.DataFrame({"section": fl["section"], "published_date": fl["published_date"]})
+    row = {}
     for name in names:
         g = re.fullmatch(r"(foreign_net|individual_net|smart_money)_ratio(_mean_(\d+)w|_z_(\d+)w|"
                          r"_chg_1w)?", name)
         if not g:
             raise KeyError(f"features_pandas.py does not know the feature '{name}'")
-        x = ratios[g[1]]
+        x = pd.Series(ratios[g[1]])
         if g[3]:
-            values = S.mean(x, int(g[3]))
+            values = x.rolling(int(g[3])).mean()
         elif g[4]:
             n = int(g[4])
-            mean, sd = S.mean(x, n), sample_std(S, x, n)
+            mean, sd = x.rolling(n).mean(), x.rolling(n).std()
             with quiet():
-                values = np.where(sd > 0, (x - mean) / sd, np.where(np.isfinite(sd), 0.0, NAN))
+                values = pd.Series(np.where(sd > 0, (x - mean) / sd,
+                                            np.where(np.isfinite(sd), 0.0, NAN)))
         elif g[2]:
-            values = x - S.shift(x, 1)
+            values = x.diff()
         else:
             values = x
-        out[name] = values
-    return out
+        row[name] = values.iloc[-1]
+    return row
+
+
+def flow_features(flows, names):
+    """Point in time: as of each publication, the weeks known then (a corrected week's latest
+    record), each feature at the last week."""
+    fl = flows.sort_values(["section", "published_date"], kind="stable")
+    rows = []
+    for section, group in fl.groupby("section", sort=True):
+        for published, _ in group.groupby("published_date", sort=True):
+            known = group[group["published_date"] <= published]
+            known = known.drop_duplicates("end_date", keep="last").sort_values("end_date")
+            rows.append({"section": section, "published_date": published,
+                         **flow_values(known.reset_index(drop=True), names)})
+    return pd.DataFrame(rows)
 
 
 FLOW = re.compile(r"(foreign_net|individual_net|smart_money)_ratio.*")
