@@ -549,10 +549,9 @@ int main(int argc, char** argv) {
               {"code", "date", "adj_open", "adj_high", "adj_low", "adj_close", "adj_volume",
                "turnover_value", "upper_limit", "lower_limit", "sector33_code", "market_code"});
     write_csv(dir / "topix.csv", history.topix, {"date", "open", "high", "low", "close"});
-    write_csv(
-        dir / "flows.csv", history.investor_types,
-        {"published_date", "end_date", "section", "foreigners_balance", "individuals_balance",
-         "total_total"});
+    write_csv(dir / "flows.csv", history.investor_types,
+              {"published_date", "end_date", "section", "foreigners_balance", "individuals_balance",
+               "total_total"});
     std::printf(
         "exported the peer's inputs (%zu price rows) as CSV to %s in %.1f s (not "
         "measured)\n",
