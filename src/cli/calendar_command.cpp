@@ -29,9 +29,7 @@ std::string format_close(int close_minute) {
 }
 
 int run_calendar(CommandContext& context, const CalendarOptions& options) {
-  TradingCalendar calendar;
-  const std::filesystem::path overrides = context.config().get_path("calendar.overrides_file");
-  if (!overrides.empty()) calendar.load_override_file(overrides);
+  const TradingCalendar calendar = context.calendar();
 
   if (!options.is.empty()) {
     const Date day = parse_date_option(options.is, "--is");

@@ -8,6 +8,8 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "storage/metadata/metadata_url.h"
+#include "storage/object_store/s3_options.h"
 
 namespace gogooku3::cli {
 
@@ -18,6 +20,23 @@ std::filesystem::path CommandContext::home() const {
 const Config& CommandContext::config() {
   if (!config_) config_ = Config::load(globals.config_file, home());
   return *config_;
+}
+
+TradingCalendar CommandContext::calendar() {
+  TradingCalendar calendar;
+  const std::filesystem::path overrides = config().get_path("calendar.overrides_file");
+  if (!overrides.empty()) calendar.load_override_file(overrides);
+  return calendar;
+}
+
+ConfiguredLake open_configured_lake(CommandContext& context) {
+  const Config& config = context.config();
+  auto metadata = storage::open_metadata_store(config.get_string("metadata.url"), context.home());
+  storage::MetadataStore* recorder = metadata.get();
+  return {std::move(metadata),
+          storage::Lake(storage::open_object_store(config.get_string("lake.root"),
+                                                   storage::s3_options_from_config(config)),
+                        recorder)};
 }
 
 void CommandContext::init_console_logging() {

@@ -11,12 +11,16 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "core/config.h"
 #include "core/date.h"
+#include "core/trading_calendar.h"
+#include "storage/lake/lake.h"
+#include "storage/metadata/metadata_store.h"
 
 namespace gogooku3::cli {
 
@@ -43,6 +47,8 @@ class CommandContext {
   std::filesystem::path home() const;
   // Loaded on first use; errors name the file and key.
   const Config& config();
+  // The TSE calendar with the configured calendar.overrides_file applied.
+  TradingCalendar calendar();
   // Console logging only: for commands that only answer a question.
   void init_console_logging();
   // Console + the JSON-lines file under home: for commands that change state.
@@ -51,6 +57,13 @@ class CommandContext {
  private:
   std::optional<Config> config_;
 };
+
+// The configured lake (lake.root) recording into the configured metadata database.
+struct ConfiguredLake {
+  std::unique_ptr<storage::MetadataStore> metadata;  // declared first: the lake points into it
+  storage::Lake lake;
+};
+ConfiguredLake open_configured_lake(CommandContext& context);
 
 using Action = std::function<int()>;
 

@@ -53,13 +53,6 @@ features::FeatureManifest active_manifest(CommandContext& context,
                       : features::FeatureManifest::load(path);
 }
 
-TradingCalendar calendar_from(const Config& config) {
-  TradingCalendar calendar;
-  const std::filesystem::path overrides = config.get_path("calendar.overrides_file");
-  if (!overrides.empty()) calendar.load_override_file(overrides);
-  return calendar;
-}
-
 std::pair<Date, Date> date_range(const FeaturesCommandOptions& options) {
   if (!options.date.empty()) {
     if (!options.from.empty() || !options.to.empty()) {
@@ -160,23 +153,14 @@ int run_manifest(CommandContext& context, const FeaturesCommandOptions& options)
   return kExitOk;
 }
 
-storage::Lake open_lake(CommandContext& context,
-                        std::unique_ptr<storage::MetadataStore>& metadata) {
-  const Config& config = context.config();
-  metadata = storage::open_metadata_store(config.get_string("metadata.url"), context.home());
-  return storage::Lake(storage::open_object_store(config.get_string("lake.root"),
-                                                  storage::s3_options_from_config(config)),
-                       metadata.get());
-}
-
 int run_compute(CommandContext& context, const FeaturesCommandOptions& options) {
   const auto [from, to] = date_range(options);
   context.init_file_logging();
   const Config& config = context.config();
   const features::FeatureManifest manifest = active_manifest(context, options);
-  const TradingCalendar calendar = calendar_from(config);
-  std::unique_ptr<storage::MetadataStore> metadata;
-  storage::Lake lake = open_lake(context, metadata);
+  const TradingCalendar calendar = context.calendar();
+  ConfiguredLake configured = open_configured_lake(context);
+  storage::Lake& lake = configured.lake;
   features::FeaturesAssetOptions asset_options;
   asset_options.max_threads = static_cast<int>(config.get_integer("features.threads"));
   if (!options.quiet) {
@@ -199,11 +183,10 @@ int run_compute(CommandContext& context, const FeaturesCommandOptions& options) 
 
 int run_correlate(CommandContext& context, const FeaturesCommandOptions& options) {
   const auto [from, to] = date_range(options);
-  const Config& config = context.config();
   const features::FeatureManifest manifest = active_manifest(context, options);
-  const TradingCalendar calendar = calendar_from(config);
-  std::unique_ptr<storage::MetadataStore> metadata;
-  storage::Lake lake = open_lake(context, metadata);
+  const TradingCalendar calendar = context.calendar();
+  ConfiguredLake configured = open_configured_lake(context);
+  storage::Lake& lake = configured.lake;
   const features::FeatureInputs inputs =
       features::load_feature_inputs(lake, calendar, from, to, manifest.window_business_days());
   const Table table = features::compute_features(

@@ -73,9 +73,7 @@ int run_ingest(CommandContext& context, const IngestCommandOptions& options) {
   }
   context.init_file_logging();
   const Config& config = context.config();
-  TradingCalendar calendar;
-  const std::filesystem::path overrides = config.get_path("calendar.overrides_file");
-  if (!overrides.empty()) calendar.load_override_file(overrides);
+  const TradingCalendar calendar = context.calendar();
 
   std::vector<Date> days;
   if (!options.date.empty()) {
@@ -115,11 +113,8 @@ int run_ingest(CommandContext& context, const IngestCommandOptions& options) {
     throw UsageError("--source must be 'sample' or 'jquants', got '" + options.source + "'");
   }
 
-  const auto metadata =
-      storage::open_metadata_store(config.get_string("metadata.url"), context.home());
-  storage::Lake lake(storage::open_object_store(config.get_string("lake.root"),
-                                                storage::s3_options_from_config(config)),
-                     metadata.get());
+  ConfiguredLake configured = open_configured_lake(context);
+  storage::Lake& lake = configured.lake;
   market::IngestOptions ingest_options;
   if (!options.assets.empty()) ingest_options.assets = split_list(options.assets);
   const bool quiet = options.quiet;

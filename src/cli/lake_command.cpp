@@ -22,13 +22,8 @@ Command register_lake_command(CLI::App& app, CommandContext& context) {
   ls->add_option("DATASET", *dataset, "e.g. clean/prices");
   return {command, [&context, dataset] {
             context.init_console_logging();
-            const Config& config = context.config();
-            const auto metadata =
-                storage::open_metadata_store(config.get_string("metadata.url"), context.home());
-            const storage::Lake lake(
-                storage::open_object_store(config.get_string("lake.root"),
-                                           storage::s3_options_from_config(config)),
-                metadata.get());
+            const ConfiguredLake configured = open_configured_lake(context);
+            const storage::Lake& lake = configured.lake;
             if (dataset->empty()) {
               const std::vector<std::string> datasets = lake.datasets();
               if (datasets.empty()) std::cerr << lake.store().url() << " holds no partitions\n";

@@ -80,9 +80,7 @@ int run_info(CommandContext& context, const SampleFlags& flags, bool seed_given,
              bool stocks_given) {
   const market::sample::SampleOptions options =
       resolve_options(context, flags, seed_given, stocks_given);
-  TradingCalendar calendar;
-  const std::filesystem::path overrides = context.config().get_path("calendar.overrides_file");
-  if (!overrides.empty()) calendar.load_override_file(overrides);
+  const TradingCalendar calendar = context.calendar();
   const Date through = flags.through.empty()
                            ? calendar.add_business_days(options.start_date, kDefaultScoredDays)
                            : parse_date_option(flags.through, "--through");

@@ -37,15 +37,6 @@ Buffer net_ratio(const FlowSeries& s, Flow flow) {
   return out;
 }
 
-void zscore(Series in, int weeks, Output out) {
-  Buffer mean(in.size()), sd(in.size());
-  rolling_mean(in, weeks, mean);
-  rolling_std(in, weeks, sd);
-  for (size_t i = 0; i < out.size(); ++i) {
-    out[i] = sd[i] > 0 ? (in[i] - mean[i]) / sd[i] : (std::isfinite(sd[i]) ? 0.0 : ind::kNaN);
-  }
-}
-
 }  // namespace
 
 void register_flow_families(Catalog& catalog) {
@@ -77,7 +68,7 @@ void register_flow_families(Catalog& catalog) {
       f.flow(fmt::format("{}_ratio_z_{}w", n.name, weeks), fmt::format("weeks={}", weeks),
              fmt::format("z-score of {} / traded value against {} weeks", n.description, weeks),
              weeks - 1, [flow, weeks](const FlowSeries& s, Output out) {
-               zscore(net_ratio(s, flow), weeks, out);
+               rolling_zscore(net_ratio(s, flow), weeks, out);
              });
     }
     f.flow(fmt::format("{}_ratio_chg_1w", n.name), "weeks=1",

@@ -50,14 +50,7 @@ void register_margin_families(Catalog& catalog) {
   f.margin("margin_long_short_z_52w", "weeks=52",
            "z-score of the margin long/short log ratio against 52 weeks", 51,
            [](const MarginSeries& s, Output out) {
-             const Buffer r = log_ratio(s.long_volume, s.short_volume);
-             Buffer mean(r.size()), sd(r.size());
-             rolling_mean(r, 52, mean);
-             rolling_std(r, 52, sd);
-             for (size_t i = 0; i < out.size(); ++i) {
-               out[i] =
-                   sd[i] > 0 ? (r[i] - mean[i]) / sd[i] : (std::isfinite(sd[i]) ? 0.0 : ind::kNaN);
-             }
+             rolling_zscore(log_ratio(s.long_volume, s.short_volume), 52, out);
            });
   for (const int weeks : {1, 4, 13}) {
     f.margin(fmt::format("margin_long_chg_{}w", weeks), fmt::format("weeks={}", weeks),

@@ -120,16 +120,7 @@ void register_volume(Catalog& catalog) {
   for (const int n : {20, 60}) {
     f.stock(fmt::format("volume_zscore_{}", n), fmt::format("period={}", n),
             fmt::format("z-score of ln(1 + volume) against its {} days", n), v, n - 1, 0,
-            [n](const PriceSeries& s, Output out) {
-              const Buffer lv = log1p_of(s.volume);
-              Buffer mean(s.size()), sd(s.size());
-              rolling_mean(lv, n, mean);
-              rolling_std(lv, n, sd);
-              for (size_t i = 0; i < out.size(); ++i) {
-                out[i] = sd[i] > 0 ? (lv[i] - mean[i]) / sd[i]
-                                   : (std::isfinite(sd[i]) ? 0.0 : ind::kNaN);
-              }
-            });
+            [n](const PriceSeries& s, Output out) { rolling_zscore(log1p_of(s.volume), n, out); });
     f.stock(fmt::format("zero_volume_days_{}", n), fmt::format("period={}", n),
             fmt::format("share of the last {} traded days without volume", n), v, n - 1, 0,
             [n](const PriceSeries& s, Output out) {

@@ -114,6 +114,15 @@ void rolling_std(Series in, int period, Output out) {
   });
 }
 
+void rolling_zscore(Series in, int period, Output out) {
+  std::vector<double> mean(in.size()), sd(in.size());
+  rolling_mean(in, period, mean);
+  rolling_std(in, period, sd);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = sd[i] > 0 ? (in[i] - mean[i]) / sd[i] : (std::isfinite(sd[i]) ? 0.0 : kNaN);
+  }
+}
+
 namespace {
 
 // Monotonic-deque extreme over the window; `better(a, b)` is true when a should replace b.

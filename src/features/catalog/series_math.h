@@ -26,6 +26,8 @@ void rolling_mean(Series in, int period, Output out);
 // Sample standard deviation (n-1 divisor); 0 when the window is flat.
 void rolling_std(Series in, int period, Output out);
 void rolling_sum(Series in, int period, Output out);
+// (in - rolling_mean) / rolling_std over the window; 0 when the window is flat.
+void rolling_zscore(Series in, int period, Output out);
 void rolling_max(Series in, int period, Output out);
 void rolling_min(Series in, int period, Output out);
 // Bars since the window's maximum (minimum), the most recent on ties, divided by period.
