@@ -72,15 +72,8 @@ void register_topix(Catalog& catalog) {
              for (size_t i = 0; i < out.size(); ++i) out[i] /= s.close[i];
            });
   f.market("topix_bb_pctb_20_20", "period=20 k=2", "TOPIX position in its 20-day 2-std band",
-           ind::bbands_lookback(20), 0, [](const PriceSeries& s, Output out) {
-             Buffer upper(s.size()), middle(s.size()), lower(s.size());
-             ind::bbands(s.close, 20, 2, 2, upper, middle, lower);
-             for (size_t i = 0; i < out.size(); ++i) {
-               const double width = upper[i] - lower[i];
-               out[i] = width > 1e-7 * middle[i] ? (s.close[i] - lower[i]) / width
-                                                 : (std::isfinite(width) ? 0.5 : ind::kNaN);
-             }
-           });
+           ind::bbands_lookback(20), 0,
+           [](const PriceSeries& s, Output out) { bollinger_position(s.close, 20, 2, out); });
   f.market("topix_vol_ratio_5_20", "short=5 long=20",
            "TOPIX realized volatility over 5 days / over 20 days", 20, 0,
            [](const PriceSeries& s, Output out) {

@@ -209,16 +209,8 @@ void register_bands(Catalog& catalog) {
       f.stock(
           "bb_pctb_" + suffix, p,
           fmt::format("position in the {}-day Bollinger band of {} std (0 lower, 1 upper)", n, k),
-          {"adj_close"}, ind::bbands_lookback(n), 0, [n, k](const PriceSeries& s, Output out) {
-            Buffer upper(s.size()), middle(s.size()), lower(s.size());
-            ind::bbands(s.close, n, k, k, upper, middle, lower);
-            for (size_t i = 0; i < out.size(); ++i) {
-              const double width = upper[i] - lower[i];
-              out[i] = width > kFlatTolerance * middle[i]
-                           ? (s.close[i] - lower[i]) / width
-                           : (std::isfinite(width) ? 0.5 : ind::kNaN);
-            }
-          });
+          {"adj_close"}, ind::bbands_lookback(n), 0,
+          [n, k](const PriceSeries& s, Output out) { bollinger_position(s.close, n, k, out); });
       f.stock("bb_width_" + suffix, p,
               fmt::format("width of the {}-day Bollinger band of {} std / middle band", n, k),
               {"adj_close"}, ind::bbands_lookback(n), 0, [n, k](const PriceSeries& s, Output out) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <deque>
 
+#include "features/indicators/statistics.h"
+
 namespace gogooku3::features {
 
 using indicators::kNaN;
@@ -120,6 +122,16 @@ void rolling_zscore(Series in, int period, Output out) {
   rolling_std(in, period, sd);
   for (size_t i = 0; i < out.size(); ++i) {
     out[i] = sd[i] > 0 ? (in[i] - mean[i]) / sd[i] : (std::isfinite(sd[i]) ? 0.0 : kNaN);
+  }
+}
+
+void bollinger_position(Series close, int period, double k, Output out) {
+  std::vector<double> upper(close.size()), middle(close.size()), lower(close.size());
+  indicators::bbands(close, period, k, k, upper, middle, lower);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const double width = upper[i] - lower[i];
+    out[i] = width > 1e-7 * middle[i] ? (close[i] - lower[i]) / width
+                                      : (std::isfinite(width) ? 0.5 : kNaN);
   }
 }
 

@@ -36,6 +36,11 @@ void bars_since_min(Series in, int period, Output out);
 // in - in[i-h], NaN for i < h.
 void difference(Series in, int h, Output out);
 
+// Position of `close` in its TA-Lib Bollinger band (period, k std): 0 at the lower band, 1 at
+// the upper; 0.5 when the band is flat. TA-Lib's variance leaves residue on a flat window (up
+// to ~3e-5 of std at 10,000 yen), so "flat" means narrower than 1e-7 of the middle band.
+void bollinger_position(Series close, int period, double k, Output out);
+
 // Bars after which a recursive smoother with weight `alpha` on the newest value has forgotten
 // its start to 1e-8 relative (float32 keeps 6e-8); `depth` nested smoothers need proportionally
 // more.
