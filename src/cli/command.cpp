@@ -79,11 +79,15 @@ int run(int argc, char** argv) {
   add_global_options(app, context.globals);
 
   const std::vector<Command> commands = {
-      register_version_command(app, context),    register_config_command(app, context),
-      register_calendar_command(app, context),   register_db_command(app, context),
-      register_parquet_command(app, context),    register_lake_command(app, context),
-      register_ingest_command(app, context),     register_sample_command(app, context),
-      register_indicators_command(app, context), register_features_command(app, context),
+      register_version_command(app, context),     register_config_command(app, context),
+      register_calendar_command(app, context),    register_db_command(app, context),
+      register_parquet_command(app, context),     register_lake_command(app, context),
+      register_ingest_command(app, context),      register_sample_command(app, context),
+      register_indicators_command(app, context),  register_features_command(app, context),
+      register_run_command(app, context),         register_backfill_command(app, context),
+      register_materialize_command(app, context), register_step_command(app, context),
+      register_runs_command(app, context),        register_status_command(app, context),
+      register_demo_command(app, context),
   };
   app.footer(
       "Exit codes: 0 ok, 1 a 'no' or failed check, 2 usage error, 3 runtime error.\n"

@@ -89,6 +89,13 @@ Command register_ingest_command(CLI::App& app, CommandContext& context);
 Command register_sample_command(CLI::App& app, CommandContext& context);
 Command register_indicators_command(CLI::App& app, CommandContext& context);
 Command register_features_command(CLI::App& app, CommandContext& context);
+Command register_run_command(CLI::App& app, CommandContext& context);
+Command register_backfill_command(CLI::App& app, CommandContext& context);
+Command register_materialize_command(CLI::App& app, CommandContext& context);
+Command register_step_command(CLI::App& app, CommandContext& context);
+Command register_runs_command(CLI::App& app, CommandContext& context);
+Command register_status_command(CLI::App& app, CommandContext& context);
+Command register_demo_command(CLI::App& app, CommandContext& context);
 
 // Parses argv, runs the chosen command, maps errors to exit codes.
 int run(int argc, char** argv);

@@ -88,6 +88,13 @@ CleanPricesTables clean_prices_from(const Table& raw_bars, const Table& previous
   tables.result.quarantined = static_cast<int64_t>(tables.quarantine.num_rows());
   tables.result.findings_by_rule = std::move(outcome.findings_by_rule);
   tables.result.warnings = std::move(outcome.warnings);
+  if (tables.quarantine.num_rows() > 0) {
+    const auto& codes = tables.quarantine.column(kCodeColumn).as<std::string>();
+    const auto& reasons = tables.quarantine.column("reason").as<std::string>();
+    for (size_t row = 0; row < tables.quarantine.num_rows(); ++row) {
+      tables.result.quarantined_codes.emplace_back(codes[row], reasons[row]);
+    }
+  }
   return tables;
 }
 
@@ -120,7 +127,7 @@ CleanPricesResult build_clean_prices(storage::Lake& lake, const TradingCalendar&
   CleanPricesTables tables =
       clean_prices_from(raw, previous_clean, previous_quarantine, day, calendar);
   lake.write_partition(kQuarantinePricesDataset, day, tables.quarantine);
-  lake.write_partition(kCleanPricesDataset, day, tables.clean);
+  tables.result.clean_partition = lake.write_partition(kCleanPricesDataset, day, tables.clean);
   return std::move(tables.result);
 }
 

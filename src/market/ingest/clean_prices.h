@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/date.h"
 #include "core/table.h"
@@ -41,6 +43,9 @@ struct CleanPricesResult {
   int64_t quarantined = 0;  // written to quarantine/prices
   std::map<std::string, int64_t> findings_by_rule;
   std::vector<std::string> warnings;
+  // Each quarantined row's code and its findings ("rule: reason; rule: reason").
+  std::vector<std::pair<std::string, std::string>> quarantined_codes;
+  storage::LakePartition clean_partition;  // as written (build_clean_prices only)
 };
 
 // The clean and quarantine tables from the day's raw bars and the previous day's clean and

@@ -14,19 +14,24 @@
 namespace gogooku3::market {
 namespace {
 
-void count_findings(const std::string& contract, const std::map<std::string, int64_t>& findings,
-                    IngestSummary& summary) {
-  for (const auto& [rule, count] : findings) {
-    std::string key = contract;
-    key += '.';
-    key += rule;
-    summary.findings_by_rule[key] += count;
-  }
+void count_findings(const std::map<std::string, int64_t>& findings, IngestSummary& summary) {
+  for (const auto& [rule, count] : findings) summary.findings_by_rule[rule] += count;
 }
 
-// Checks a master or investor-types day and writes its quarantine partition.
-void quarantine_day(storage::Lake& lake, const jquants::EndpointSpec& endpoint, Date day,
-                    const Table& records, IngestSummary& summary) {
+std::map<std::string, int64_t> prefixed(const std::string& contract,
+                                        const std::map<std::string, int64_t>& findings) {
+  std::map<std::string, int64_t> keyed;
+  for (const auto& [rule, count] : findings) keyed[contract + "." + rule] += count;
+  return keyed;
+}
+
+}  // namespace
+
+RawDayResult write_raw_day(storage::Lake& lake, const jquants::EndpointSpec& endpoint, Date day,
+                           const Table& records) {
+  RawDayResult result;
+  result.partition = lake.write_partition("raw/" + std::string(endpoint.asset), day, records);
+  if (endpoint.asset != "equities_master" && endpoint.asset != "investor_types") return result;
   const contracts::Contract contract = endpoint.asset == "equities_master"
                                            ? contracts::master_contract(day)
                                            : contracts::investor_types_contract(day);
@@ -34,12 +39,11 @@ void quarantine_day(storage::Lake& lake, const jquants::EndpointSpec& endpoint, 
   for (const std::string& warning : outcome.warnings) {
     spdlog::warn("{} {}: {}", endpoint.asset, day.to_string(), warning);
   }
-  count_findings(contract.name(), outcome.findings_by_rule, summary);
-  summary.quarantined_rows += static_cast<int64_t>(outcome.quarantined.num_rows());
+  result.findings_by_rule = prefixed(contract.name(), outcome.findings_by_rule);
+  result.quarantined = static_cast<int64_t>(outcome.quarantined.num_rows());
   lake.write_partition("quarantine/" + std::string(endpoint.asset), day, outcome.quarantined);
+  return result;
 }
-
-}  // namespace
 
 std::vector<std::string> default_ingest_assets() {
   return {"equities_master", "bars_daily", "topix", "investor_types"};
@@ -79,11 +83,10 @@ IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
       for (size_t e = 0; e < endpoints.size(); ++e) {
         const jquants::EndpointSpec& endpoint = *endpoints[e];
         const Table& records = fetched[e][d];
-        lake.write_partition("raw/" + std::string(endpoint.asset), day, records);
+        const RawDayResult written = write_raw_day(lake, endpoint, day, records);
         summary.raw_rows[std::string(endpoint.asset)] += static_cast<int64_t>(records.num_rows());
-        if (endpoint.asset == "equities_master" || endpoint.asset == "investor_types") {
-          quarantine_day(lake, endpoint, day, records, summary);
-        }
+        summary.quarantined_rows += written.quarantined;
+        count_findings(written.findings_by_rule, summary);
       }
       std::optional<CleanPricesResult> prices;
       if (builds_prices) {
@@ -93,7 +96,7 @@ IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
         }
         summary.clean_rows += prices->rows;
         summary.quarantined_rows += prices->quarantined;
-        count_findings("bars_daily", prices->findings_by_rule, summary);
+        count_findings(prefixed("bars_daily", prices->findings_by_rule), summary);
       }
       ++summary.days;
       if (options.on_day) options.on_day(day, prices ? &*prices : nullptr);

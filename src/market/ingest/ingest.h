@@ -52,6 +52,17 @@ struct IngestSummary {
   double seconds = 0;
 };
 
+// One day of one raw asset as written: raw/<asset>/date=D, plus for equities_master and
+// investor_types the contract's quarantine/<asset>/date=D. findings_by_rule is keyed
+// "<contract>.<rule>". The unit the orchestrator's raw_* assets and ingest_days share.
+struct RawDayResult {
+  storage::LakePartition partition;
+  int64_t quarantined = 0;
+  std::map<std::string, int64_t> findings_by_rule;
+};
+RawDayResult write_raw_day(storage::Lake& lake, const jquants::EndpointSpec& endpoint, Date day,
+                           const Table& records);
+
 // InvalidInput when a day is not a business day (naming it) or an asset is unknown.
 IngestSummary ingest_days(MarketSource& source, storage::Lake& lake,
                           const TradingCalendar& calendar, const std::vector<Date>& days,

@@ -1,6 +1,7 @@
 #include "market/ingest/market_source.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 
@@ -27,19 +28,22 @@ std::vector<Table> JQuantsSource::fetch_days(const jquants::EndpointSpec& endpoi
 
 SampleSource::SampleSource(sample::SampleOptions options, const TradingCalendar& calendar,
                            Date as_of)
-    : market_(options, calendar, as_of) {}
+    : options_(options), calendar_(calendar), as_of_(as_of), market_(options, calendar_, as_of) {}
 
 const sample::SampleDay& SampleSource::simulate(Date day) {
   if (const auto it = days_.find(day); it != days_.end()) return it->second;
-  if (!days_.empty() && day < days_.rbegin()->first) {
-    throw internal_error("sample source: day {} was asked after later days; ask in date order",
-                         day.to_string());
+  if (simulated_through_ && day <= *simulated_through_) {
+    spdlog::info("sample source: {} was asked after {}; simulating again from {}", day.to_string(),
+                 simulated_through_->to_string(), options_.start_date.to_string());
+    market_ = sample::SampleMarket(options_, calendar_, as_of_);
   }
+  simulated_through_ = day;
   return days_.emplace(day, market_.day(day)).first->second;
 }
 
 std::vector<Table> SampleSource::fetch_days(const jquants::EndpointSpec& endpoint,
                                             const std::vector<Date>& days) {
+  const std::lock_guard lock(mutex_);
   // Callers ask every endpoint for one batch of days before the next batch.
   if (!days.empty()) days_.erase(days_.begin(), days_.lower_bound(days.front()));
   std::vector<Table> tables;

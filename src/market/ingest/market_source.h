@@ -6,11 +6,14 @@
 // into concurrent date queries (one request chain per day, never one per code); the sample
 // source simulates forward. Days must be ascending.
 //
-// Thread safety: a source is used by one thread at a time.
+// Thread safety: the J-Quants source may be called from several threads (its client is); the
+// sample source serialises its callers.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +58,10 @@ class JQuantsSource : public MarketSource {
 // Serves equities_master, bars_daily, topix and investor_types from a SampleMarket whose
 // adjusted prices are as of `as_of` (the last day an ingest asks for, as if it ran that day).
 // Other endpoints are NotFound: the sample market does not simulate them.
+// The market simulates forward, so days are cheapest asked in date order, each batch of days
+// from every endpoint before the next batch; a day earlier than the simulation has reached
+// (a retried or resumed step) restarts the simulation from the start, which costs time, not
+// correctness: day D's records do not depend on how the days were asked for.
 class SampleSource : public MarketSource {
  public:
   SampleSource(sample::SampleOptions options, const TradingCalendar& calendar, Date as_of);
@@ -66,7 +73,12 @@ class SampleSource : public MarketSource {
  private:
   const sample::SampleDay& simulate(Date day);
 
+  sample::SampleOptions options_;
+  TradingCalendar calendar_;
+  Date as_of_;
+  std::mutex mutex_;
   sample::SampleMarket market_;
+  std::optional<Date> simulated_through_;   // the last day the market has simulated
   std::map<Date, sample::SampleDay> days_;  // simulated days not yet handed out for all assets
 };
 
