@@ -148,7 +148,9 @@ int run_plan(CommandContext& context, PipelineSession& session, const orchestrat
   options.params_json = launch.params_json;
   options.parent_run_id = launch.parent_run_id;
   options.threads = static_cast<int>(context.config().get_integer("orchestrator.threads"));
-  options.pool_limits = {{"source", session.source_name == "sample" ? 1 : 2}};
+  // One fetch at a time: the source serialises them anyway, and a J-Quants fetch already
+  // runs the day's requests concurrently at the subscription's pace.
+  options.pool_limits = {{"source", 1}};
   options.cancel = &cancel;
   orchestrator::RunReport report;
   {

@@ -4,7 +4,7 @@
 //
 // The resources outlive every run made from the definitions that point at them. The source is
 // shared by the raw_* steps of a run; the launcher limits the "source" pool (one step at a
-// time on the sample market, a few on J-Quants, whose client paces its own requests).
+// time: a J-Quants fetch already runs the day's requests concurrently at the plan's pace).
 #pragma once
 
 #include <memory>

@@ -20,6 +20,7 @@ JQuantsSource::JQuantsSource(jquants::ClientOptions options) : client_(std::move
 
 std::vector<Table> JQuantsSource::fetch_days(const jquants::EndpointSpec& endpoint,
                                              const std::vector<Date>& days) {
+  const std::lock_guard lock(mutex_);
   std::vector<jquants::Query> queries;
   queries.reserve(days.size());
   for (const Date day : days) queries.push_back(day_query(endpoint, day));

@@ -6,8 +6,8 @@
 // into concurrent date queries (one request chain per day, never one per code); the sample
 // source simulates forward. Days must be ascending.
 //
-// Thread safety: the J-Quants source may be called from several threads (its client is); the
-// sample source serialises its callers.
+// Thread safety: both sources serialise their callers (a J-Quants client is used by one thread
+// at a time; it runs a day's requests concurrently itself), so several steps may share one.
 #pragma once
 
 #include <map>
@@ -52,6 +52,7 @@ class JQuantsSource : public MarketSource {
   jquants::FetchStats stats() const override { return client_.stats(); }
 
  private:
+  std::mutex mutex_;
   jquants::Client client_;
 };
 

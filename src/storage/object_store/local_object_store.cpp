@@ -1,10 +1,12 @@
 #include "storage/object_store/local_object_store.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <system_error>
@@ -15,6 +17,26 @@ namespace gogooku3::storage {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Removes `path`'s temporary siblings ("<name>.tmp-<pid>-<n>") left by writers whose process
+// is gone — a kill -9 mid-write — so a re-run of the partition leaves no debris. A live
+// writer's temporary file is left alone.
+void remove_abandoned_temporaries(const fs::path& path) {
+  std::error_code error;
+  const std::string prefix = path.filename().string() + ".tmp-";
+  for (fs::directory_iterator it(path.parent_path(), error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix) || !is_temporary_file_name(name)) continue;
+    const std::string pid_text =
+        name.substr(prefix.size(), name.find('-', prefix.size()) - prefix.size());
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    const bool gone = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    if (!gone) continue;
+    std::error_code ignored;
+    fs::remove(it->path(), ignored);
+  }
+}
 
 std::int64_t modified_ms_of(const struct stat& info) {
   return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1000000;
@@ -44,7 +66,9 @@ class LocalObjectStore final : public ObjectStore {
 
   std::unique_ptr<WritableFile> open_write(std::string_view key) override {
     validate_object_key(key);
-    return create_local_file(path_of(key));
+    const fs::path path = path_of(key);
+    remove_abandoned_temporaries(path);
+    return create_local_file(path);
   }
 
   void put(std::string_view key, std::string_view bytes) override {

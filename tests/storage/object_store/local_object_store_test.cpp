@@ -1,9 +1,11 @@
 #include "storage/object_store/local_object_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/error.h"
 #include "storage/object_store/object_store.h"
@@ -109,6 +111,23 @@ TEST_F(LocalObjectStoreTest, UncommittedWriterLeavesNothing) {
     files += entry.is_regular_file() ? 1 : 0;
   }
   EXPECT_EQ(files, 0u);
+}
+
+// A writer killed with -9 cannot clean up after itself; the next write of the key does.
+TEST_F(LocalObjectStoreTest, RewritingAKeyRemovesTemporariesOfDeadWriters) {
+  store_->put("day/data.parquet", "v1");
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  const fs::path dead = root_ / "day" / ("data.parquet.tmp-" + std::to_string(child) + "-0");
+  const fs::path live = root_ / "day" / ("data.parquet.tmp-" + std::to_string(getpid()) + "-99");
+  const fs::path other = root_ / "day" / ("other.parquet.tmp-" + std::to_string(child) + "-0");
+  for (const fs::path& path : {dead, live, other}) std::ofstream(path) << "half";
+  store_->put("day/data.parquet", "v2");
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live)) << "a live writer's file is its own business";
+  EXPECT_TRUE(fs::exists(other)) << "only the key being written is swept";
+  EXPECT_EQ(store_->get("day/data.parquet"), "v2");
 }
 
 TEST_F(LocalObjectStoreTest, RangedReads) {
