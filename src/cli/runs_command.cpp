@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/pipeline_session.h"
+#include "pipeline/daily_schedule.h"
 
 namespace gogooku3::cli {
 namespace {
@@ -126,6 +127,18 @@ int run_status(CommandContext& context, const RunsOptions& options) {
     const std::size_t missing = days.size() - std::min(days.size(), materialized + failed);
     std::cout << fmt::format("{:<22} {:>12} {:>7} {:>8} {:>9}  {}\n", asset, materialized, failed,
                              missing, tickers, newest);
+  }
+  if (options.asset.empty()) {
+    const std::vector<double> minutes = pipeline::freshness_minutes(store, calendar, from, to);
+    if (minutes.empty()) {
+      std::cout << "freshness: not measured in this range (the scheduler measures it)\n";
+    } else {
+      std::cout << fmt::format(
+          "freshness (bars published -> features available) over {} day(s): p50 {:.1f} min, "
+          "p95 {:.1f} min (SLO p95 <= {} min)\n",
+          minutes.size(), pipeline::percentile(minutes, 50), pipeline::percentile(minutes, 95),
+          session->definitions.asset(pipeline::kFeaturesAsset).freshness_minutes.value_or(5));
+    }
   }
   return kExitOk;
 }
