@@ -57,7 +57,7 @@ void bench_empty_steps(const std::filesystem::path& dir, int steps) {
     std::printf(
         "empty steps, %d thread(s): %zu steps in %.2f s = %.3f ms per step "
         "(%zu events)\n",
-        threads, plan.steps.size(), seconds, seconds * 1e3 / plan.steps.size(),
+        threads, plan.steps.size(), seconds, seconds * 1e3 / static_cast<double>(plan.steps.size()),
         store.events_for_run(report.run.run_id).size());
   }
 }

@@ -18,7 +18,7 @@ using nlohmann::json;
 using orchestrator::Materialization;
 using orchestrator::StepContext;
 
-Materialization from_partition(const storage::LakePartition& partition, json metadata) {
+Materialization from_partition(const storage::LakePartition& partition, const json& metadata) {
   return {.partition_key = partition.date.to_string(),
           .rows = partition.rows,
           .bytes = static_cast<std::int64_t>(partition.bytes),

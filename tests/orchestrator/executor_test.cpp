@@ -34,7 +34,10 @@ class ExecutorTest : public testing::OrchestratorTest {
     asset.deps = std::move(deps);
     asset.compute = [this, name](StepContext& context) {
       for (const std::string& key : context.partitions()) {
-        log_.add(name + " " + key);
+        std::string entry = name;
+        entry += ' ';
+        entry += key;
+        log_.add(std::move(entry));
         context.materialized({.partition_key = key, .rows = 1, .bytes = 10, .checksum = "x"});
       }
     };
@@ -49,7 +52,7 @@ class ExecutorTest : public testing::OrchestratorTest {
     return options;
   }
 
-  RunReport run(const Definitions& defs, const RunPlan& plan, ExecutorOptions opts) {
+  RunReport run(const Definitions& defs, const RunPlan& plan, const ExecutorOptions& opts) {
     return execute(defs, plan, *store_, opts);
   }
 

@@ -21,7 +21,12 @@ void count_findings(const std::map<std::string, int64_t>& findings, IngestSummar
 std::map<std::string, int64_t> prefixed(const std::string& contract,
                                         const std::map<std::string, int64_t>& findings) {
   std::map<std::string, int64_t> keyed;
-  for (const auto& [rule, count] : findings) keyed[contract + "." + rule] += count;
+  for (const auto& [rule, count] : findings) {
+    std::string key = contract;
+    key += '.';
+    key += rule;
+    keyed[key] += count;
+  }
   return keyed;
 }
 
