@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/pipeline_session.h"
 #include "core/config.h"
 #include "core/trading_calendar.h"
 #include "market/ingest/ingest.h"
@@ -32,16 +33,6 @@ struct IngestCommandOptions {
   std::optional<int> stocks;
   bool quiet = false;
 };
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
 
 std::string render_summary(const market::IngestSummary& summary, std::string_view source) {
   std::string out = fmt::format("ingested {} business day(s) from {} in {:.1f} s\n", summary.days,
@@ -116,7 +107,7 @@ int run_ingest(CommandContext& context, const IngestCommandOptions& options) {
   ConfiguredLake configured = open_configured_lake(context);
   storage::Lake& lake = configured.lake;
   market::IngestOptions ingest_options;
-  if (!options.assets.empty()) ingest_options.assets = split_list(options.assets);
+  if (!options.assets.empty()) ingest_options.assets = split_comma_list(options.assets);
   const bool quiet = options.quiet;
   ingest_options.on_day = [quiet](Date day, const market::CleanPricesResult* prices) {
     if (quiet) return;

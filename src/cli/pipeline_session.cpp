@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -76,6 +77,14 @@ class ProgressPrinter {
 };
 
 }  // namespace
+
+std::string utc_time_text(storage::TimestampMs ms) {
+  const std::time_t seconds = ms / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
 
 Date latest_closed_day(const TradingCalendar& calendar) {
   const storage::TimestampMs now_jst_ms = storage::now_utc_ms() + 9LL * 3600 * 1000;

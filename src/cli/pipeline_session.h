@@ -51,6 +51,9 @@ std::string render_run_report(const orchestrator::RunReport& report);
 // The latest business day whose session has closed, in Japan's time, by the system clock.
 Date latest_closed_day(const TradingCalendar& calendar);
 
+// "2026-11-28 03:24:00Z": a metadata timestamp (UTC milliseconds) for people.
+std::string utc_time_text(storage::TimestampMs ms);
+
 // "7203,6758" -> {"7203", "6758"}; empty items dropped.
 std::vector<std::string> split_comma_list(const std::string& text);
 

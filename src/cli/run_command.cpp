@@ -74,14 +74,6 @@ int run_from_failure(CommandContext& context, const RunCommandOptions& options) 
                    .quiet = options.quiet});
 }
 
-std::string time_text(storage::TimestampMs ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
 int run_show(CommandContext& context, const RunCommandOptions& options) {
   context.init_console_logging();
   ConfiguredLake configured = open_configured_lake(context);
@@ -90,7 +82,7 @@ int run_show(CommandContext& context, const RunCommandOptions& options) {
   if (!run) throw not_found("no run {}; `gogooku3 runs` lists them", options.run_id);
   std::cout << fmt::format("run      {}\njob      {} {}\nstatus   {}\ncreated  {}\n", run->run_id,
                            run->job, run->partition_key, storage::run_status_name(run->status),
-                           time_text(run->created_at_ms));
+                           utc_time_text(run->created_at_ms));
   if (run->started_at_ms && run->ended_at_ms) {
     std::cout << fmt::format("duration {:.1f} s\n",
                              static_cast<double>(*run->ended_at_ms - *run->started_at_ms) / 1000);
@@ -150,7 +142,7 @@ int run_show(CommandContext& context, const RunCommandOptions& options) {
   if (options.events) {
     std::cout << "\nevents:\n";
     for (const storage::Event& event : events) {
-      std::cout << fmt::format("  {} {:<15} {}\n", time_text(event.occurred_at_ms),
+      std::cout << fmt::format("  {} {:<15} {}\n", utc_time_text(event.occurred_at_ms),
                                storage::event_kind_name(event.kind), event.message);
     }
   }

@@ -25,14 +25,6 @@ struct RunsOptions {
   std::string to;
 };
 
-std::string utc_text(storage::TimestampMs ms) {
-  const std::time_t seconds = ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min);
-}
-
 int run_runs(CommandContext& context, const RunsOptions& options) {
   context.init_console_logging();
   ConfiguredLake configured = open_configured_lake(context);
@@ -47,7 +39,7 @@ int run_runs(CommandContext& context, const RunsOptions& options) {
   if (options.limit == 0) throw UsageError("--limit must be positive");
   filter.limit = options.limit;
   const std::vector<storage::RunRecord> runs = configured.metadata->list_runs(filter);
-  std::cout << fmt::format("{:<26}  {:<11} {:<24} {:<9} {:<17} {:>9}\n", "run", "job", "partition",
+  std::cout << fmt::format("{:<26}  {:<11} {:<24} {:<9} {:<20} {:>9}\n", "run", "job", "partition",
                            "status", "created", "seconds");
   for (const storage::RunRecord& run : runs) {
     const std::string seconds =
@@ -55,9 +47,9 @@ int run_runs(CommandContext& context, const RunsOptions& options) {
             ? fmt::format("{:.1f}",
                           static_cast<double>(*run.ended_at_ms - *run.started_at_ms) / 1000)
             : "-";
-    std::cout << fmt::format("{:<26}  {:<11} {:<24} {:<9} {:<17} {:>9}\n", run.run_id, run.job,
+    std::cout << fmt::format("{:<26}  {:<11} {:<24} {:<9} {:<20} {:>9}\n", run.run_id, run.job,
                              run.partition_key, storage::run_status_name(run.status),
-                             utc_text(run.created_at_ms), seconds);
+                             utc_time_text(run.created_at_ms), seconds);
   }
   if (runs.empty()) std::cout << "(no runs)\n";
   return kExitOk;
