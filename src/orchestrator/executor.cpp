@@ -5,14 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
-#include <csignal>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+
+#include "core/process.h"
 
 namespace gogooku3::orchestrator {
 namespace {
@@ -721,8 +721,7 @@ int reap_abandoned_runs(storage::MetadataStore& store) {
   int reaped = 0;
   for (const storage::RunRecord& run :
        store.list_runs({.status = storage::RunStatus::kRunning, .limit = 1000})) {
-    if (run.host != host || run.pid <= 0 || run.pid == getpid()) continue;
-    if (kill(static_cast<pid_t>(run.pid), 0) == 0 || errno != ESRCH) continue;
+    if (run.host != host || run.pid == getpid() || !process_is_gone(run.pid)) continue;
     store.append_event({.run_id = run.run_id,
                         .kind = storage::EventKind::kRunEnd,
                         .message = fmt::format("process {} on {} is gone (killed or crashed); "

@@ -1,15 +1,13 @@
 #include "storage/metadata/sqlite_metadata_store.h"
 
-#include <signal.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <utility>
 
 #include "core/error.h"
+#include "core/process.h"
 #include "storage/metadata/migrations.h"
 #include "storage/metadata/sqlite_handle.h"
 
@@ -61,14 +59,6 @@ Enum stored_enum(std::optional<Enum> parsed, std::string_view column, std::strin
         database.string(), column, text);
   }
   return *parsed;
-}
-
-// True only when the process certainly does not exist: EPERM means it exists under another
-// user, and pids 0 and below would address whole process groups rather than one process.
-bool process_is_gone(std::int64_t pid) {
-  if (pid <= 0) return false;
-  if (pid > std::numeric_limits<pid_t>::max()) return true;
-  return kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH;
 }
 
 RunRecord run_from_row(const Statement& row, const std::filesystem::path& database) {

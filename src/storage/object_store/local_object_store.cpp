@@ -1,6 +1,5 @@
 #include "storage/object_store/local_object_store.h"
 
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/process.h"
 
 namespace gogooku3::storage {
 namespace {
@@ -31,8 +31,7 @@ void remove_abandoned_temporaries(const fs::path& path) {
     const std::string pid_text =
         name.substr(prefix.size(), name.find('-', prefix.size()) - prefix.size());
     const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
-    const bool gone = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-    if (!gone) continue;
+    if (!process_is_gone(pid)) continue;
     std::error_code ignored;
     fs::remove(it->path(), ignored);
   }
