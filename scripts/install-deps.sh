@@ -10,6 +10,9 @@ packages=(
   # libraries (DESIGN.md, "Dependencies")
   libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
   libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev libtbb-dev
+  # production backends (docs/backends.md): PostgreSQL metadata (libpq) and the servers the
+  # integration tests start on 127.0.0.1 (scripts/with-servers.sh)
+  libpq-dev postgresql clickhouse-server clickhouse-client
   # the fake J-Quants server used by tests and benchmarks (HTTP server, gzip)
   libcpp-httplib-dev
   # tests, benchmarks, code style

@@ -4,7 +4,8 @@
 # (node bench/parquet_bench_duckdb.mjs, with @duckdb/node-api from tests/interop/node_modules);
 # without node or those modules it prints gogooku3's numbers alone. features_bench runs its
 # pandas peer (bench/peers/features_pandas.py) with Debian's python3-pandas, a bench-only
-# dependency installed here when missing.
+# dependency installed here when missing. warehouse_bench runs inside scripts/with-servers.sh
+# (its ClickHouse) and compares with clickhouse-client.
 #   scripts/run-benchmarks.sh BUILD_DIR [ONLY_NAME]   e.g. ... build/release parquet_bench
 set -euo pipefail
 build=${1:?usage: run-benchmarks.sh BUILD_DIR [ONLY_NAME]}
@@ -27,6 +28,9 @@ for bench in "$build"/bench/*_bench; do
   name=$(basename "$bench")
   [[ -z $only || $name == "$only" ]] || continue
   echo "== $name =="
+  # warehouse_bench loads a ClickHouse that with-servers.sh starts (and stops) around it.
+  servers=()
+  [[ $name == warehouse_bench ]] && servers=("$root/scripts/with-servers.sh")
   GOGOOKU3_DUCKDB_PEER=$root/bench/parquet_bench_duckdb.mjs \
-    GOGOOKU3_PANDAS_PEER=$root/bench/peers/features_pandas.py "$bench"
+    GOGOOKU3_PANDAS_PEER=$root/bench/peers/features_pandas.py "${servers[@]}" "$bench"
 done

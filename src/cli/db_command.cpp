@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/config.h"
 #include "storage/metadata/metadata_url.h"
 #include "storage/metadata/migrations.h"
 
@@ -22,7 +23,7 @@ Command register_db_command(CLI::App& app, CommandContext& context) {
             context.init_file_logging();
             const std::string url = context.config().get_string("metadata.url");
             const auto store = storage::open_metadata_store(url, context.home());
-            std::cout << "database        " << url << "\n"
+            std::cout << "database        " << mask_url_password(url) << "\n"
                       << "schema version  " << store->schema_version()
                       << " (this binary: " << storage::latest_schema_version() << ")\n";
             for (const auto& [table, rows] : store->row_counts()) {

@@ -133,6 +133,11 @@ std::unique_ptr<PipelineSession> open_pipeline(CommandContext& context, const st
       .manifest = manifest,
       .source = market_source,
       .feature_threads = static_cast<int>(config.get_integer("features.threads"))};
+  if (!config.get_string("warehouse.clickhouse.url").empty()) {
+    session->warehouse = std::make_unique<storage::warehouse::Warehouse>(
+        storage::warehouse::clickhouse_options_from_config(config));
+    session->resources.warehouse = session->warehouse.get();
+  }
   session->definitions = pipeline::definitions(session->resources);
   return session;
 }

@@ -5,6 +5,7 @@
 // The source: `--source sample|jquants` on the command, else pipeline.source, whose default
 // `auto` means J-Quants when JQUANTS_API_KEY is set and the built-in sample market otherwise.
 // The sample market's adjusted prices are as of the last day the command materializes.
+// With warehouse.clickhouse.url set, the session has a Warehouse and the warehouse_* assets.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,8 @@ struct PipelineSession {
   std::string source_name;  // "sample" or "jquants"
   pipeline::PipelineResources resources;
   orchestrator::Definitions definitions;  // points into resources: the session never moves
+  // Set when warehouse.clickhouse.url is: the daily job then loads ClickHouse too.
+  std::unique_ptr<storage::warehouse::Warehouse> warehouse{};
 };
 
 // `source` as given on the command line ("" when not; "none" for commands that fetch nothing).

@@ -82,17 +82,6 @@ void validate_kind(const ConfigKey& key, const std::string& text, std::string_vi
   }
 }
 
-// Hides the password in scheme://user:password@host URLs.
-std::string mask_url_password(const std::string& text) {
-  const size_t scheme = text.find("://");
-  if (scheme == std::string::npos) return text;
-  const size_t at = text.find('@', scheme + 3);
-  if (at == std::string::npos) return text;
-  const size_t colon = text.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return text;
-  return text.substr(0, colon + 1) + "****" + text.substr(at);
-}
-
 std::string quote_yaml(const std::string& text) {
   YAML::Emitter emitter;
   emitter << YAML::DoubleQuoted << text;
@@ -154,6 +143,16 @@ std::string interpolate_env(std::string_view text, std::string_view what,
     i = close + 1;
   }
   return out;
+}
+
+std::string mask_url_password(std::string_view text) {
+  const size_t scheme = text.find("://");
+  if (scheme == std::string_view::npos) return std::string(text);
+  const size_t at = text.find('@', scheme + 3);
+  if (at == std::string_view::npos) return std::string(text);
+  const size_t colon = text.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(text);
+  return fmt::format("{}****{}", text.substr(0, colon + 1), text.substr(at));
 }
 
 std::string mask_secret(std::string_view secret) {

@@ -89,5 +89,8 @@ std::string interpolate_env(std::string_view text, std::string_view what,
 
 // Shows a secret as "****" plus its last 2 characters when long enough to be recognisable.
 std::string mask_secret(std::string_view secret);
+// Hides the password of a scheme://user:password@host URL ("postgresql://user:****@host/db");
+// other text is returned as it is.
+std::string mask_url_password(std::string_view text);
 
 }  // namespace gogooku3

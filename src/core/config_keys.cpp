@@ -11,7 +11,8 @@ namespace {
 constexpr std::array kKeys = {
     ConfigKey{"metadata.url", ConfigKind::kString, "sqlite:${GOGOOKU3_HOME}/gogooku3.db",
               "GOGOOKU3_DB_URL", false,
-              "Metadata database (runs, events, partition status, checks): sqlite:PATH"},
+              "Metadata database (runs, events, partition status, checks): sqlite:PATH or "
+              "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"},
     ConfigKey{"log.level", ConfigKind::kString, "info", "GOGOOKU3_LOG_LEVEL", false,
               "Console and file log level: trace, debug, info, warn, error"},
     ConfigKey{"log.file", ConfigKind::kPath, "${GOGOOKU3_HOME}/logs/gogooku3.jsonl",
@@ -27,6 +28,10 @@ constexpr std::array kKeys = {
               "S3 region used for request signing"},
     ConfigKey{"lake.s3.path_style", ConfigKind::kBoolean, "false", "GOGOOKU3_S3_PATH_STYLE", false,
               "true: ENDPOINT/bucket/key addressing; false: bucket.ENDPOINT/key (virtual host)"},
+    ConfigKey{"lake.s3.iri_request_line", ConfigKind::kBoolean, "false",
+              "GOGOOKU3_S3_IRI_REQUEST_LINE", false,
+              "Sign the request line as an IRI, for S3 servers that check signatures that way "
+              "(moto); false for AWS and most servers"},
     ConfigKey{"lake.s3.multipart_threshold_mb", ConfigKind::kInteger, "16", "", false,
               "Objects larger than this many MiB are uploaded to S3 in parts"},
     ConfigKey{"jquants.base_url", ConfigKind::kString, "https://api.jquants.com/v2",
@@ -55,6 +60,17 @@ constexpr std::array kKeys = {
               "Business days before today the scheduler catches up on start"},
     ConfigKey{"scheduler.poll_seconds", ConfigKind::kInteger, "60", "", false,
               "Seconds between polls of the source while waiting for the day's bars"},
+    ConfigKey{"warehouse.clickhouse.url", ConfigKind::kString, "", "GOGOOKU3_CLICKHOUSE_URL", false,
+              "ClickHouse HTTP interface (http://host:8123) the pipeline also loads prices and "
+              "features into; empty: no warehouse"},
+    ConfigKey{"warehouse.clickhouse.user", ConfigKind::kString, "default",
+              "GOGOOKU3_CLICKHOUSE_USER", false, "ClickHouse user"},
+    ConfigKey{"warehouse.clickhouse.password", ConfigKind::kString, "",
+              "GOGOOKU3_CLICKHOUSE_PASSWORD", true,
+              "ClickHouse password (prefer the environment variable to the file)"},
+    ConfigKey{"warehouse.clickhouse.database", ConfigKind::kString, "gogooku3",
+              "GOGOOKU3_CLICKHOUSE_DATABASE", false,
+              "ClickHouse database of the warehouse tables (created when missing)"},
     ConfigKey{"sample.seed", ConfigKind::kInteger, "42", "", false,
               "Seed of the sample market (gogooku3 sample, ingest --source sample)"},
     ConfigKey{"sample.stocks", ConfigKind::kInteger, "4000", "", false,

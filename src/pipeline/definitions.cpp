@@ -9,12 +9,18 @@
 // (or the sample market) and retry what the network does to them; prices validates bars and
 // tracks each rejected row as a failed ticker of its day; features reads the manifest's
 // trailing window and must be available within 5 minutes of the close's data being published.
+// With a warehouse configured, warehouse_prices and warehouse_features load each day of those
+// two datasets into ClickHouse after the lake has it, and belong to the daily job.
 // Later issues add online features, predictions and the report here.
 #include "pipeline/definitions.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
+#include "market/ingest/clean_prices.h"
 #include "pipeline/market_assets.h"
+#include "pipeline/warehouse_assets.h"
 
 namespace gogooku3::pipeline {
 namespace {
@@ -44,6 +50,35 @@ AssetDef raw_asset(const PipelineResources& r, const std::string& endpoint,
       .pool = "source",
       .compute = [&r, endpoint](
                      orchestrator::StepContext& context) { materialize_raw(r, endpoint, context); },
+  };
+}
+
+// warehouse_<upstream>: the upstream asset's lake dataset, day by day, in ClickHouse.
+AssetDef warehouse_asset(const PipelineResources& r, const std::string& upstream,
+                         std::string dataset) {
+  return {
+      .name = std::string(kWarehousePrefix) + upstream,
+      .description = fmt::format("{} loaded into ClickHouse (table {})", dataset,
+                                 storage::warehouse::Warehouse::table_name(dataset)),
+      .partitions = PartitionsDef::business_days(r.calendar),
+      .deps = {Dependency::same_day(upstream)},
+      .max_chunk = kChunkDays,
+      .retry = {.max_retries = 3, .delay = 2s, .backoff = 2.0, .max_delay = 60s},
+      .timeout = 30min,
+      .pool = "warehouse",
+      .checks = {{
+          .name = "rows_match_lake",
+          .severity = storage::CheckSeverity::kBlocking,
+          .description = "ClickHouse holds as many live rows of the day as the lake partition",
+          .evaluate =
+              [&r, dataset](const orchestrator::Materialization& m) {
+                return check_warehouse_rows(r, dataset, m);
+              },
+      }},
+      .compute =
+          [&r, dataset](orchestrator::StepContext& context) {
+            load_into_warehouse(r, dataset, context);
+          },
   };
 }
 
@@ -109,10 +144,18 @@ orchestrator::Definitions definitions(const PipelineResources& r) {
       .compute = [&r](orchestrator::StepContext& context) { materialize_features(r, context); },
   });
 
+  std::vector<std::string> daily = {
+      "raw_equities_master", "raw_bars_daily", "raw_topix",
+      "raw_investor_types",  "prices",         std::string(kFeaturesAsset)};
+  if (r.warehouse != nullptr) {
+    defs.add(warehouse_asset(r, "prices", std::string(market::kCleanPricesDataset)));
+    defs.add(warehouse_asset(r, std::string(kFeaturesAsset), r.manifest->dataset()));
+    daily.push_back(std::string(kWarehousePrefix) + "prices");
+    daily.push_back(std::string(kWarehousePrefix) + std::string(kFeaturesAsset));
+  }
   defs.add_job({.name = std::string(kDailyJob),
                 .description = "Every daily asset for one business day, after the close",
-                .assets = {"raw_equities_master", "raw_bars_daily", "raw_topix",
-                           "raw_investor_types", "prices", std::string(kFeaturesAsset)}});
+                .assets = std::move(daily)});
   defs.validate();
   return defs;
 }

@@ -10,6 +10,8 @@ namespace gogooku3::pipeline {
 inline constexpr std::string_view kDailyJob = "daily";
 // The asset whose partition of day D means "D's features are available" (freshness).
 inline constexpr std::string_view kFeaturesAsset = "features";
+// warehouse_prices, warehouse_features: present only with a warehouse.
+inline constexpr std::string_view kWarehousePrefix = "warehouse_";
 
 // Every asset and job, computing with `resources` (which must outlive the definitions).
 orchestrator::Definitions definitions(const PipelineResources& resources);

@@ -1,5 +1,6 @@
 // PipelineResources: what gogooku3's assets compute with — the lake, the metadata database,
-// the calendar, the active feature manifest and the market source — handed to
+// the calendar, the active feature manifest, the market source and the optional ClickHouse
+// warehouse — handed to
 // pipeline::definitions() by whoever launches a run (the CLI, the scheduler, a test).
 //
 // The resources outlive every run made from the definitions that point at them. The source is
@@ -14,6 +15,7 @@
 #include "market/ingest/market_source.h"
 #include "storage/lake/lake.h"
 #include "storage/metadata/metadata_store.h"
+#include "storage/warehouse/warehouse.h"
 
 namespace gogooku3::pipeline {
 
@@ -24,6 +26,8 @@ struct PipelineResources {
   std::shared_ptr<const features::FeatureManifest> manifest;
   std::shared_ptr<market::MarketSource> source;
   int feature_threads = 0;  // 0: every core
+  // ClickHouse; null when no warehouse is configured (the warehouse_* assets are then absent).
+  storage::warehouse::Warehouse* warehouse = nullptr;
 };
 
 }  // namespace gogooku3::pipeline

@@ -9,7 +9,8 @@
 // commit), replacing an older version of the same day, and records its row count, size and
 // SHA-256 checksum as the partition's status in the metadata database when the lake has one.
 // Re-running a day therefore never appends twice. Reads use the Parquet reader's projection,
-// so reading 3 columns of a 200-column feature table fetches only those column chunks.
+// so reading 3 columns of a 200-column feature table fetches only those column chunks; a read
+// of every column fetches the whole object at once (one request on S3 instead of one per chunk).
 //
 // Thread safety: a Lake holds no mutable state of its own; it is as thread-safe as its object
 // store and metadata store (both are).

@@ -1,6 +1,8 @@
 // MetadataStore: the orchestrator's memory — runs, the event log, per-partition status, check
 // results and cross-process leases — behind one interface with two backends (SQLite, the
-// embedded default, in sqlite_metadata_store.h; PostgreSQL later, same schema and same tests).
+// embedded default, in sqlite_metadata_store.h; PostgreSQL in postgres_metadata_store.h), one
+// schema (migrations.h), and one set of contract tests (tests/storage/metadata/*_contract.h).
+// What is the same in every backend by construction lives in metadata_store_rules.h.
 //
 // The structs here are plain values: the store copies them in and hands fresh copies out, and
 // nothing returned aliases the store. Field names say their unit; every timestamp is UTC

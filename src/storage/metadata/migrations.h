@@ -5,13 +5,16 @@
 // whole version, and two processes opening a fresh file at once apply each migration once. The
 // list only grows: a released migration is never edited, a change is a new migration.
 //
-// The SQL is written for both SQLite and PostgreSQL: TEXT, BIGINT, BOOLEAN, DOUBLE PRECISION,
-// standard constraints, no AUTOINCREMENT, no WITHOUT ROWID, no INSERT OR REPLACE. The one thing
-// the two cannot spell alike, a generated 64-bit key, is written ${AUTO_ID} and expanded by
-// migration_sql() for the dialect. Conventions the code relies on: every timestamp column is
-// BIGINT milliseconds since the Unix epoch, UTC; JSON is TEXT; enums are stored by name.
-// Text keys are compared byte-wise in range scans, so a PostgreSQL backend must create the
-// key columns with COLLATE "C" (or run with a C collation) for the same order.
+// The SQL is written for both SQLite and PostgreSQL: BIGINT, BOOLEAN, DOUBLE PRECISION,
+// standard constraints, no AUTOINCREMENT, no WITHOUT ROWID, no INSERT OR REPLACE. What the two
+// cannot spell alike is a placeholder that migration_sql() expands for the dialect:
+//   ${AUTO_ID}  a generated 64-bit primary key (INTEGER PRIMARY KEY / GENERATED ... IDENTITY)
+//   ${TEXT}     a text column compared byte-wise (TEXT / TEXT COLLATE "C"): range scans over
+//               partition keys and ties broken by run id must order alike in both backends,
+//               whatever collation a PostgreSQL database was created with.
+// The SQLite expansion is the SQL as first released, character for character. Conventions the
+// code relies on: every timestamp column is BIGINT milliseconds since the Unix epoch, UTC; JSON
+// is text; enums are stored by name.
 //
 // Everything here is constant data and pure functions: safe from any thread.
 #pragma once

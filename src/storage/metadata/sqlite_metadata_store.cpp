@@ -1,19 +1,19 @@
 #include "storage/metadata/sqlite_metadata_store.h"
 
-#include <algorithm>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <system_error>
 #include <utility>
 
 #include "core/error.h"
-#include "core/process.h"
+#include "storage/metadata/metadata_store_rules.h"
 #include "storage/metadata/migrations.h"
 #include "storage/metadata/sqlite_handle.h"
 
 namespace gogooku3::storage {
 namespace {
 
+using metadata_rules::decode_tickers;
+using metadata_rules::stored_enum;
 using sqlite::Statement;
 
 // The column lists are spelled out in each query, in this order, so that a row reader and its
@@ -30,43 +30,12 @@ constexpr std::string_view kSelectCheck =
     "SELECT id, run_id, asset, partition_key, check_name, severity, passed, message, metadata,"
     " checked_at FROM checks";
 
-void require_nonempty(std::string_view value, std::string_view what, std::string_view operation) {
-  if (value.empty()) throw invalid_input("{}: {} must not be empty", operation, what);
-}
-
-void require_json(std::string_view text, std::string_view what, std::string_view operation) {
-  if (!nlohmann::json::accept(text)) {
-    throw invalid_input("{}: {} is not valid JSON: '{}'", operation, what,
-                        text.substr(0, std::min<std::size_t>(text.size(), 200)));
-  }
-}
-
-std::int64_t positive_limit(std::size_t limit, std::string_view operation) {
-  if (limit == 0) throw invalid_input("{}: limit must be positive", operation);
-  return static_cast<std::int64_t>(
-      std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
-}
-
-// A stored name this binary does not know means a newer gogooku3 wrote the row (or someone
-// edited the file by hand): either way the row cannot be represented, so it is Corruption.
-template <typename Enum>
-Enum stored_enum(std::optional<Enum> parsed, std::string_view column, std::string_view text,
-                 const std::filesystem::path& database) {
-  if (!parsed) {
-    throw corruption(
-        "metadata database {}: column {} holds '{}', which this gogooku3 does not know; a newer "
-        "gogooku3 may have written it",
-        database.string(), column, text);
-  }
-  return *parsed;
-}
-
 RunRecord run_from_row(const Statement& row, const std::filesystem::path& database) {
   RunRecord run;
   run.run_id = row.column_text(0);
   run.job = row.column_text(1);
   const std::string status = row.column_text(2);
-  run.status = stored_enum(parse_run_status(status), "runs.status", status, database);
+  run.status = stored_enum(parse_run_status(status), "runs.status", status, database.string());
   run.partition_key = row.column_text(3);
   run.params_json = row.column_text(4);
   run.parent_run_id = row.column_optional_text(5);
@@ -84,31 +53,12 @@ Event event_from_row(const Statement& row, const std::filesystem::path& database
   event.run_id = row.column_text(1);
   event.occurred_at_ms = row.column_int64(2);
   const std::string kind = row.column_text(3);
-  event.kind = stored_enum(parse_event_kind(kind), "events.kind", kind, database);
+  event.kind = stored_enum(parse_event_kind(kind), "events.kind", kind, database.string());
   event.asset = row.column_text(4);
   event.partition_key = row.column_text(5);
   event.message = row.column_text(6);
   event.payload_json = row.column_text(7);
   return event;
-}
-
-std::vector<std::string> decode_tickers(const std::string& text, const PartitionStatus& owner,
-                                        const std::filesystem::path& database) {
-  const auto damaged = [&] {
-    return corruption(
-        "metadata database {}: partition_status.failed_tickers of {} {} is not a JSON array of "
-        "strings: '{}'",
-        database.string(), owner.asset, owner.partition_key, text);
-  };
-  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_array()) throw damaged();
-  std::vector<std::string> tickers;
-  tickers.reserve(parsed.size());
-  for (const auto& ticker : parsed) {
-    if (!ticker.is_string()) throw damaged();
-    tickers.push_back(ticker.get<std::string>());
-  }
-  return tickers;
 }
 
 PartitionStatus partition_status_from_row(const Statement& row,
@@ -117,14 +67,14 @@ PartitionStatus partition_status_from_row(const Statement& row,
   status.asset = row.column_text(0);
   status.partition_key = row.column_text(1);
   const std::string state = row.column_text(2);
-  status.state =
-      stored_enum(parse_partition_state(state), "partition_status.status", state, database);
+  status.state = stored_enum(parse_partition_state(state), "partition_status.status", state,
+                             database.string());
   status.run_id = row.column_optional_text(3);
   status.row_count = row.column_int64(4);
   status.byte_count = row.column_int64(5);
   status.checksum = row.column_text(6);
   status.updated_at_ms = row.column_int64(7);
-  status.failed_tickers = decode_tickers(row.column_text(8), status, database);
+  status.failed_tickers = decode_tickers(row.column_text(8), status, database.string());
   return status;
 }
 
@@ -137,31 +87,12 @@ CheckResult check_from_row(const Statement& row, const std::filesystem::path& da
   check.check_name = row.column_text(4);
   const std::string severity = row.column_text(5);
   check.severity =
-      stored_enum(parse_check_severity(severity), "checks.severity", severity, database);
+      stored_enum(parse_check_severity(severity), "checks.severity", severity, database.string());
   check.passed = row.column_int64(6) != 0;
   check.message = row.column_text(7);
   check.metadata_json = row.column_text(8);
   check.checked_at_ms = row.column_int64(9);
   return check;
-}
-
-void validate_event(const Event& event) {
-  require_nonempty(event.run_id, "run_id", "append_event");
-  require_json(event.payload_json, "payload_json", "append_event");
-}
-
-void validate_partition_status(const PartitionStatus& status) {
-  require_nonempty(status.asset, "asset", "upsert_partition_status");
-  require_nonempty(status.partition_key, "partition_key", "upsert_partition_status");
-}
-
-void validate_lease_request(std::string_view key, std::string_view owner_run_id,
-                            std::chrono::milliseconds ttl, std::string_view operation) {
-  require_nonempty(key, "lease key", operation);
-  require_nonempty(owner_run_id, "owner run id", operation);
-  if (ttl.count() <= 0) {
-    throw invalid_input("{} {}: ttl must be positive, got {} ms", operation, key, ttl.count());
-  }
 }
 
 }  // namespace
@@ -295,16 +226,7 @@ std::vector<std::pair<std::string, std::int64_t>> SqliteMetadataStore::row_count
 // --- Runs ------------------------------------------------------------------------------------
 
 RunRecord SqliteMetadataStore::create_run(const RunRecord& run) {
-  require_nonempty(run.job, "job", "create_run");
-  require_json(run.params_json, "params_json", "create_run");
-  if (run.parent_run_id) require_nonempty(*run.parent_run_id, "parent_run_id", "create_run");
-  RunRecord stored = run;
-  if (stored.created_at_ms == 0) stored.created_at_ms = now();
-  if (stored.run_id.empty()) stored.run_id = new_run_id(stored.created_at_ms);
-  if (stored.status == RunStatus::kRunning && !stored.started_at_ms) {
-    stored.started_at_ms = stored.created_at_ms;
-  }
-  if (is_terminal(stored.status) && !stored.ended_at_ms) stored.ended_at_ms = stored.created_at_ms;
+  RunRecord stored = metadata_rules::run_to_create(run, now());
 
   write([&] {
     // Checked here rather than left to the constraints, for messages that name the run.
@@ -353,7 +275,7 @@ void SqliteMetadataStore::set_run_status(std::string_view run_id, RunStatus stat
       auto select = connection_->statement("SELECT status FROM runs WHERE run_id = ?1");
       if (select.bind_text(1, run_id).step()) {
         const std::string name = select.column_text(0);
-        current = stored_enum(parse_run_status(name), "runs.status", name, path_);
+        current = stored_enum(parse_run_status(name), "runs.status", name, path_.string());
       }
     }
     if (!current) {
@@ -400,7 +322,7 @@ std::optional<RunRecord> SqliteMetadataStore::get_run(std::string_view run_id) c
 }
 
 std::vector<RunRecord> SqliteMetadataStore::list_runs(const RunFilter& filter) const {
-  const std::int64_t limit = positive_limit(filter.limit, "list_runs");
+  const std::int64_t limit = metadata_rules::positive_limit(filter.limit, "list_runs");
   // The SQL varies only by which fixed conditions are present (at most 8 shapes, each cached);
   // the values are always bound.
   std::string sql = std::string(kSelectRun) + " WHERE 1 = 1";
@@ -441,7 +363,7 @@ void SqliteMetadataStore::insert_event(const Event& event) {
 }
 
 std::int64_t SqliteMetadataStore::append_event(const Event& event) {
-  validate_event(event);
+  metadata_rules::validate_event(event);
   return write([&] {
     insert_event(event);
     return connection_->last_insert_rowid();
@@ -449,7 +371,7 @@ std::int64_t SqliteMetadataStore::append_event(const Event& event) {
 }
 
 std::vector<std::int64_t> SqliteMetadataStore::append_events(std::span<const Event> events) {
-  for (const Event& event : events) validate_event(event);
+  for (const Event& event : events) metadata_rules::validate_event(event);
   if (events.empty()) return {};
   return write([&] {
     std::vector<std::int64_t> ids;
@@ -474,7 +396,7 @@ std::vector<Event> SqliteMetadataStore::events_for_run(std::string_view run_id) 
 }
 
 std::vector<Event> SqliteMetadataStore::events_after(const EventCursor& cursor) const {
-  const std::int64_t limit = positive_limit(cursor.limit, "events_after");
+  const std::int64_t limit = metadata_rules::positive_limit(cursor.limit, "events_after");
   return read([&] {
     // SQLite assigns ids under the single write lock, so ids commit in increasing order and a
     // reader that remembers the last id it saw never skips an event.
@@ -514,17 +436,19 @@ void SqliteMetadataStore::insert_partition_status(const PartitionStatus& status)
       .bind_int64(6, status.byte_count)
       .bind_text(7, status.checksum)
       .bind_int64(8, or_now(status.updated_at_ms))
-      .bind_text(9, nlohmann::json(status.failed_tickers).dump())
+      .bind_text(9, metadata_rules::encode_tickers(status.failed_tickers))
       .run();
 }
 
 void SqliteMetadataStore::upsert_partition_status(const PartitionStatus& status) {
-  validate_partition_status(status);
+  metadata_rules::validate_partition_status(status);
   write([&] { insert_partition_status(status); });
 }
 
 void SqliteMetadataStore::upsert_partition_statuses(std::span<const PartitionStatus> statuses) {
-  for (const PartitionStatus& status : statuses) validate_partition_status(status);
+  for (const PartitionStatus& status : statuses) {
+    metadata_rules::validate_partition_status(status);
+  }
   if (statuses.empty()) return;
   write([&] {
     for (const PartitionStatus& status : statuses) insert_partition_status(status);
@@ -559,10 +483,7 @@ std::vector<PartitionStatus> SqliteMetadataStore::partition_statuses(
 // --- Checks ----------------------------------------------------------------------------------
 
 std::int64_t SqliteMetadataStore::record_check(const CheckResult& check) {
-  require_nonempty(check.run_id, "run_id", "record_check");
-  require_nonempty(check.asset, "asset", "record_check");
-  require_nonempty(check.check_name, "check_name", "record_check");
-  require_json(check.metadata_json, "metadata_json", "record_check");
+  metadata_rules::validate_check(check);
   return write([&] {
     connection_
         ->statement(
@@ -599,9 +520,8 @@ std::vector<CheckResult> SqliteMetadataStore::checks_for(std::string_view asset,
 bool SqliteMetadataStore::try_acquire_lease(std::string_view key, std::string_view owner_run_id,
                                             std::int64_t pid, std::string_view host,
                                             std::chrono::milliseconds ttl) {
-  validate_lease_request(key, owner_run_id, ttl, "try_acquire_lease");
-  require_nonempty(host, "host", "try_acquire_lease");
-  if (pid <= 0) throw invalid_input("try_acquire_lease {}: pid must be positive, got {}", key, pid);
+  metadata_rules::validate_lease_request(key, owner_run_id, ttl, "try_acquire_lease");
+  metadata_rules::validate_lease_holder(key, pid, host);
 
   // Read, decide and write under one write lock: between two processes that both see an
   // expired lease, the second to get the lock sees the first one's fresh lease and backs off.
@@ -647,10 +567,7 @@ bool SqliteMetadataStore::try_acquire_lease(std::string_view key, std::string_vi
           .run();
       return true;
     }
-    const bool expired = holder->expires_at_ms <= now_ms;
-    // A pid means something only on the host that issued it.
-    const bool holder_gone = holder->host == host && process_is_gone(holder->pid);
-    if (!expired && !holder_gone) return false;
+    if (!metadata_rules::lease_may_be_taken_over(*holder, host, now_ms)) return false;
     connection_
         ->statement(
             "UPDATE leases SET owner_run_id = ?2, pid = ?3, host = ?4, acquired_at = ?5,"
@@ -668,7 +585,7 @@ bool SqliteMetadataStore::try_acquire_lease(std::string_view key, std::string_vi
 
 bool SqliteMetadataStore::renew_lease(std::string_view key, std::string_view owner_run_id,
                                       std::chrono::milliseconds ttl) {
-  validate_lease_request(key, owner_run_id, ttl, "renew_lease");
+  metadata_rules::validate_lease_request(key, owner_run_id, ttl, "renew_lease");
   return write([&] {
     const TimestampMs now_ms = now();
     connection_

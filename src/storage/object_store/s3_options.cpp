@@ -41,6 +41,7 @@ S3Options s3_options_from_config(const Config& config) {
   options.endpoint = config.get_string("lake.s3.endpoint");
   options.region = config.get_string("lake.s3.region");
   options.path_style = config.get_bool("lake.s3.path_style");
+  options.iri_request_line = config.get_bool("lake.s3.iri_request_line");
   const std::int64_t threshold_mb = config.get_integer("lake.s3.multipart_threshold_mb");
   if (threshold_mb > 0) options.multipart_threshold = static_cast<std::size_t>(threshold_mb) << 20;
   return options;

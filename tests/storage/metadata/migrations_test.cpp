@@ -1,45 +1,21 @@
-// The versioned schema and the failure modes of opening a metadata database: migrations applied
-// once and in order, old databases upgraded, newer ones refused, and files that are not
-// databases (or hold values this binary cannot read) reported as Corruption naming the file.
+// The versioned schema and the failure modes of opening a metadata database: the list itself and
+// its dialects, the migration contract every backend shares (metadata_migrations_contract.h)
+// run against SQLite, and files that are not databases reported as Corruption naming the file.
 #include "storage/metadata/migrations.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 
 #include "core/error.h"
+#include "metadata_migrations_contract.h"
+#include "metadata_test_database.h"
 #include "storage/metadata/sqlite_handle.h"
 #include "storage/metadata/sqlite_metadata_store.h"
 
 namespace gogooku3::storage {
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "gogooku3-metadata-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-::testing::AssertionResult contains(std::string_view text, std::string_view part) {
-  if (text.find(part) != std::string_view::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 // The error opening `path` throws, or a test failure if it opens.
 Error open_error(const std::filesystem::path& path) {
@@ -52,29 +28,8 @@ Error open_error(const std::filesystem::path& path) {
   return internal_error("no error");
 }
 
-struct AppliedMigration {
-  std::int64_t version;
-  std::string description;
-  std::int64_t applied_at;
-  bool operator==(const AppliedMigration&) const = default;
-};
-
-std::vector<AppliedMigration> applied_migrations(const std::filesystem::path& path) {
-  sqlite::Connection raw(path.string(), {});
-  auto select = raw.statement(
-      "SELECT version, description, applied_at FROM schema_migrations ORDER BY version");
-  std::vector<AppliedMigration> applied;
-  while (select.step()) {
-    applied.push_back({select.column_int64(0), select.column_text(1), select.column_int64(2)});
-  }
-  return applied;
-}
-
-SqliteMetadataStoreOptions clock_at(TimestampMs now) {
-  SqliteMetadataStoreOptions options;
-  options.clock = [now] { return now; };
-  return options;
-}
+INSTANTIATE_TEST_SUITE_P(Sqlite, MetadataMigrationsContract, ::testing::Values(sqlite_backend()),
+                         backend_name);
 
 // --- The list --------------------------------------------------------------------------------
 
@@ -108,6 +63,24 @@ TEST(MigrationsTest, SqlAvoidsSqliteOnlySyntax) {
       contains(migration_sql(migrations()[0], SqlDialect::kSqlite), "id INTEGER PRIMARY KEY,"));
 }
 
+// Every text column of the PostgreSQL schema orders byte-wise, as SQLite's do; the SQLite SQL
+// is the SQL as released, with no collation clause.
+TEST(MigrationsTest, PostgresTextColumnsUseTheByteWiseCollation) {
+  for (const Migration& migration : migrations()) {
+    EXPECT_FALSE(contains(migration_sql(migration, SqlDialect::kSqlite), "COLLATE"));
+    const std::string postgres = migration_sql(migration, SqlDialect::kPostgres);
+    std::size_t text_columns = 0;
+    for (std::size_t at = postgres.find(" TEXT"); at != std::string::npos;
+         at = postgres.find(" TEXT", at + 1)) {
+      ++text_columns;
+      EXPECT_EQ(postgres.substr(at, 17), " TEXT COLLATE \"C\"") << postgres.substr(at, 40);
+    }
+    EXPECT_GT(text_columns, 0u) << "migration " << migration.version;
+  }
+  EXPECT_TRUE(contains(migration_sql(migrations()[1], SqlDialect::kSqlite),
+                       "partition_key TEXT NOT NULL,"));
+}
+
 TEST(MigrationsTest, PendingMigrationsFollowTheCurrentVersion) {
   EXPECT_EQ(pending_migrations(0, "db").size(), migrations().size());
   EXPECT_TRUE(pending_migrations(latest_schema_version(), "db").empty());
@@ -124,97 +97,12 @@ TEST(MigrationsTest, PendingMigrationsFollowTheCurrentVersion) {
   }
 }
 
-// --- Applying them ---------------------------------------------------------------------------
+// --- Applying them: the contract (metadata_migrations_contract.h) and what is SQLite's own ---
 
-TEST(MigrationsTest, FreshDatabaseGetsEveryMigrationOnce) {
-  TempDir dir;
-  const auto path = dir.path() / "a" / "b" / "gogooku3.db";  // directories created on open
-  {
-    SqliteMetadataStore store(path, clock_at(1000));
-    EXPECT_EQ(store.schema_version(), latest_schema_version());
-  }
-  std::vector<AppliedMigration> expected;
-  for (const Migration& migration : migrations()) {
-    expected.push_back({migration.version, std::string(migration.description), 1000});
-  }
-  EXPECT_EQ(applied_migrations(path), expected);
-
-  sqlite::Connection raw(path.string(), {});
-  auto mode = raw.statement("PRAGMA journal_mode");
-  ASSERT_TRUE(mode.step());
-  EXPECT_EQ(mode.column_text(0), "wal");
-}
-
-TEST(MigrationsTest, ReopeningIsANoOp) {
-  TempDir dir;
-  const auto path = dir.path() / "gogooku3.db";
-  {
-    SqliteMetadataStore store(path, clock_at(1000));
-    RunRecord run;
-    run.job = "daily";
-    store.create_run(run);
-  }
-  const auto before = applied_migrations(path);
-  {
-    SqliteMetadataStore store(path, clock_at(2000));
-    EXPECT_EQ(store.schema_version(), latest_schema_version());
-    EXPECT_EQ(store.list_runs({}).size(), 1u);
-  }
-  EXPECT_EQ(applied_migrations(path), before);
-}
-
-TEST(MigrationsTest, OlderDatabaseIsUpgradedKeepingItsData) {
-  TempDir dir;
-  const auto path = dir.path() / "gogooku3.db";
-  // A database as an older gogooku3 that knew only the first migration left it.
-  {
-    sqlite::Connection raw(path.string(), {});
-    raw.exec("PRAGMA journal_mode=WAL");
-    raw.exec(kSchemaMigrationsTableSql);
-    raw.exec(migration_sql(migrations()[0], SqlDialect::kSqlite));
-    raw.exec(
-        "INSERT INTO schema_migrations (version, description, applied_at)"
-        " VALUES (1, 'runs and the event log', 1000)");
-    raw.exec(
-        "INSERT INTO runs (run_id, job, status, created_at, pid, host)"
-        " VALUES ('old-run', 'daily', 'succeeded', 500, 1, 'old-host')");
-  }
-  {
-    SqliteMetadataStore store(path, clock_at(2000));
-    EXPECT_EQ(store.schema_version(), latest_schema_version());
-    const auto old_run = store.get_run("old-run");
-    ASSERT_TRUE(old_run.has_value());
-    EXPECT_EQ(old_run->host, "old-host");
-    EXPECT_EQ(old_run->params_json, "{}");  // the column default
-    PartitionStatus status;
-    status.asset = "prices";
-    status.partition_key = "2026-09-24";
-    status.run_id = "old-run";
-    store.upsert_partition_status(status);  // a table from a later migration
-  }
-  const auto applied = applied_migrations(path);
-  ASSERT_EQ(applied.size(), migrations().size());
-  EXPECT_EQ(applied[0].applied_at, 1000);
-  for (std::size_t i = 1; i < applied.size(); ++i) EXPECT_EQ(applied[i].applied_at, 2000);
-}
-
-TEST(MigrationsTest, NewerDatabaseAsksForAnUpgrade) {
-  TempDir dir;
-  const auto path = dir.path() / "gogooku3.db";
-  { SqliteMetadataStore store(path); }
-  {
-    sqlite::Connection raw(path.string(), {});
-    raw.statement(
-           "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?1, ?2, 0)")
-        .bind_int64(1, latest_schema_version() + 1)
-        .bind_text(2, "from the future")
-        .run();
-  }
-  const Error error = open_error(path);
-  EXPECT_EQ(error.category(), ErrorCategory::kInvalidInput);
-  EXPECT_TRUE(contains(error.what(), path.string()));
-  EXPECT_TRUE(contains(error.what(), "Upgrade gogooku3"));
-  EXPECT_TRUE(contains(error.what(), std::to_string(latest_schema_version() + 1)));
+TEST(MigrationsTest, SqliteDatabaseIsInWalMode) {
+  SqliteTestDatabase database;
+  database.open({});
+  EXPECT_EQ(database.rows("PRAGMA journal_mode", 1), (TextRows{{"wal"}}));
 }
 
 // --- Files that are not (our) databases ------------------------------------------------------
@@ -256,48 +144,6 @@ TEST(MigrationsTest, UnusablePathsAreInvalidInputNamingThem) {
   EXPECT_TRUE(contains(parent.what(), under_a_file.string()));
 
   EXPECT_EQ(open_error("").category(), ErrorCategory::kInvalidInput);
-}
-
-TEST(MigrationsTest, UnknownStoredNamesAreCorruption) {
-  TempDir dir;
-  const auto path = dir.path() / "gogooku3.db";
-  SqliteMetadataStore store(path);
-  RunRecord run;
-  run.job = "daily";
-  run = store.create_run(run);
-  {
-    sqlite::Connection raw(path.string(), {});
-    raw.exec("UPDATE runs SET status = 'paused'");
-  }
-  try {
-    store.get_run(run.run_id);
-    FAIL() << "an unknown status was read back";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.category(), ErrorCategory::kCorruption);
-    EXPECT_TRUE(contains(error.what(), "paused"));
-    EXPECT_TRUE(contains(error.what(), path.string()));
-  }
-}
-
-TEST(MigrationsTest, DamagedFailedTickersAreCorruption) {
-  TempDir dir;
-  const auto path = dir.path() / "gogooku3.db";
-  SqliteMetadataStore store(path);
-  PartitionStatus status;
-  status.asset = "prices";
-  status.partition_key = "2026-09-24";
-  store.upsert_partition_status(status);
-  {
-    sqlite::Connection raw(path.string(), {});
-    raw.exec("UPDATE partition_status SET failed_tickers = '[7203]'");
-  }
-  try {
-    store.get_partition_status("prices", "2026-09-24");
-    FAIL() << "a non-string ticker was read back";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.category(), ErrorCategory::kCorruption);
-    EXPECT_TRUE(contains(error.what(), "prices 2026-09-24"));
-  }
 }
 
 }  // namespace
