@@ -184,6 +184,35 @@ TEST(WarehouseServerTest, SqlErrorsCarryClickHousesMessage) {
   }
 }
 
+// A server that refuses an INSERT while its body is still streaming: the server's reason is
+// the error, not the encoder stopping because the request ended.
+TEST(WarehouseServerTest, InsertRefusedMidStreamReportsTheServersReason) {
+  const ClickHouseClient client(test_clickhouse_options());
+  const std::string megabyte(1 << 20, 'x');
+  try {
+    client.insert("INSERT INTO gogooku3_no_such_table FORMAT Native", 200,
+                  [&](size_t, std::string& out) { out = megabyte; });
+    FAIL() << "an INSERT into a missing table succeeded";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::kNotFound) << error.what();
+    EXPECT_NE(std::string(error.what()).find("gogooku3_no_such_table"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(WarehouseServerTest, EncoderFailureStopsTheInsertWithItsOwnError) {
+  const ClickHouseClient client(test_clickhouse_options());
+  try {
+    client.insert("INSERT INTO system.numbers FORMAT Native", 50, [](size_t block, std::string&) {
+      if (block == 3) throw invalid_input("block {} cannot be encoded", block);
+    });
+    FAIL() << "the encoder's failure was lost";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.category(), ErrorCategory::kInvalidInput) << error.what();
+    EXPECT_EQ(std::string(error.what()), "block 3 cannot be encoded");
+  }
+}
+
 class WarehouseVerifyTest : public WarehouseTest {
  protected:
   void SetUp() override {

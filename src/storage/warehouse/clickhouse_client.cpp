@@ -122,6 +122,9 @@ bool worth_compressing(std::string_view data) {
   return packed.size() < kSample * 9 / 10;
 }
 
+// Thrown by the encoding pipeline when the request ended before it had sent every block.
+struct BodyAbandoned {};
+
 // The body of a streamed INSERT: compressed blocks handed from the encoding pipeline to
 // libcurl's read callback through a bounded queue.
 class BodyQueue {
@@ -355,9 +358,9 @@ InsertStats ClickHouseClient::insert(std::string_view insert_sql, std::size_t bl
                       stats.stored_blocks += compress && !block.first.deflated ? 1 : 0;
                       stats.raw_bytes += block.first.raw;
                       stats.sent_bytes += block.second.size();
-                      if (!queue.push(std::move(block.second))) {
-                        throw transient("the INSERT request ended before its body was sent");
-                      }
+                      // False when the request is over (the server answered early, e.g. with
+                      // an error): stop encoding; the answer says why.
+                      if (!queue.push(std::move(block.second))) throw BodyAbandoned();
                     }));
       });
       queue.finish(nullptr);
@@ -380,9 +383,20 @@ InsertStats ClickHouseClient::insert(std::string_view insert_sql, std::size_t bl
   }
   queue.abandon();
   producer.join();
-  if (const std::exception_ptr error = queue.error()) std::rethrow_exception(error);
+  // An encoder's exception aborted the request: it is the cause. The producer stopping because
+  // the request ended is not; then the server's answer (or the transport error) is.
+  if (const std::exception_ptr error = queue.error()) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const BodyAbandoned&) {
+    }
+  }
   if (answer.curl != CURLE_OK || answer.status != 200) {
     throw_failure(options_, answer, describe_sql(insert_sql));
+  }
+  if (queue.error()) {
+    throw transient("{}: ClickHouse answered before the whole body was sent",
+                    describe_sql(insert_sql));
   }
   return stats;
 }
