@@ -104,6 +104,17 @@ std::vector<std::string> split_comma_list(const std::string& text) {
   return items;
 }
 
+std::pair<Date, Date> day_range_options(const TradingCalendar& calendar, const std::string& from,
+                                        const std::string& to) {
+  const Date last = to.empty() ? Date::today_jst() : parse_date_option(to, "--to");
+  const Date first =
+      from.empty()
+          ? calendar.add_business_days(
+                calendar.is_business_day(last) ? last : calendar.previous_business_day(last), -19)
+          : parse_date_option(from, "--from");
+  return {first, last};
+}
+
 std::unique_ptr<PipelineSession> open_pipeline(CommandContext& context, const std::string& source,
                                                Date as_of, std::optional<int> sample_stocks) {
   const Config& config = context.config();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "cli/command.h"
 #include "orchestrator/executor.h"
@@ -50,6 +51,11 @@ int run_plan(CommandContext& context, PipelineSession& session, const orchestrat
 // The summary a person reads after a run: status, per-asset steps/partitions/rows/seconds,
 // failures with their errors, failed tickers (first few), and how to see more.
 std::string render_run_report(const orchestrator::RunReport& report);
+
+// --from/--to of a range command (status, warehouse verify); without them, the 20 business
+// days up to today in Japan. UsageError for a malformed date.
+std::pair<Date, Date> day_range_options(const TradingCalendar& calendar, const std::string& from,
+                                        const std::string& to);
 
 // The latest business day whose session has closed, in Japan's time, by the system clock.
 Date latest_closed_day(const TradingCalendar& calendar);

@@ -58,12 +58,7 @@ int run_runs(CommandContext& context, const RunsOptions& options) {
 int run_status(CommandContext& context, const RunsOptions& options) {
   context.init_console_logging();
   const TradingCalendar calendar = context.calendar();
-  const Date to = options.to.empty() ? Date::today_jst() : parse_date_option(options.to, "--to");
-  const Date from =
-      options.from.empty()
-          ? calendar.add_business_days(
-                calendar.is_business_day(to) ? to : calendar.previous_business_day(to), -19)
-          : parse_date_option(options.from, "--from");
+  const auto [from, to] = day_range_options(calendar, options.from, options.to);
   auto session = open_pipeline(context, "none", to);
   const storage::MetadataStore& store = *session->configured.metadata;
   const std::vector<Date> days = calendar.business_days(from, to);

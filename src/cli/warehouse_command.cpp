@@ -31,12 +31,7 @@ std::string rows_text(std::int64_t rows) { return rows < 0 ? "-" : std::to_strin
 int run_verify(CommandContext& context, const VerifyOptions& options) {
   context.init_console_logging();
   const TradingCalendar calendar = context.calendar();
-  const Date to = options.to.empty() ? Date::today_jst() : parse_date_option(options.to, "--to");
-  const Date from =
-      options.from.empty()
-          ? calendar.add_business_days(
-                calendar.is_business_day(to) ? to : calendar.previous_business_day(to), -19)
-          : parse_date_option(options.from, "--from");
+  const auto [from, to] = day_range_options(calendar, options.from, options.to);
   if (from > to) throw UsageError("--from is after --to");
   auto session = open_pipeline(context, "none", to);
   if (session->resources.warehouse == nullptr) {

@@ -7,9 +7,10 @@
 namespace gogooku3::storage {
 namespace {
 
-// A placeholder of the migration SQL and its spelling in each dialect.
+// A dialect-dependent token of the migration SQL (${AUTO_ID}, ${TEXT}) and its spelling in each
+// dialect.
 struct DialectSpelling {
-  std::string_view placeholder;
+  std::string_view token;
   std::string_view sqlite;
   std::string_view postgres;
 };
@@ -104,9 +105,9 @@ std::string migration_sql(const Migration& migration, SqlDialect dialect) {
   for (const DialectSpelling& spelling : kSpellings) {
     const std::string_view spelled =
         dialect == SqlDialect::kSqlite ? spelling.sqlite : spelling.postgres;
-    for (std::size_t at = sql.find(spelling.placeholder); at != std::string::npos;
-         at = sql.find(spelling.placeholder, at + spelled.size())) {
-      sql.replace(at, spelling.placeholder.size(), spelled);
+    for (std::size_t at = sql.find(spelling.token); at != std::string::npos;
+         at = sql.find(spelling.token, at + spelled.size())) {
+      sql.replace(at, spelling.token.size(), spelled);
     }
   }
   return sql;

@@ -7,7 +7,7 @@
 //
 // The SQL is written for both SQLite and PostgreSQL: BIGINT, BOOLEAN, DOUBLE PRECISION,
 // standard constraints, no AUTOINCREMENT, no WITHOUT ROWID, no INSERT OR REPLACE. What the two
-// cannot spell alike is a placeholder that migration_sql() expands for the dialect:
+// cannot spell alike is a ${NAME} token that migration_sql() expands for the dialect:
 //   ${AUTO_ID}  a generated 64-bit primary key (INTEGER PRIMARY KEY / GENERATED ... IDENTITY)
 //   ${TEXT}     a text column compared byte-wise (TEXT / TEXT COLLATE "C"): range scans over
 //               partition keys and ties broken by run id must order alike in both backends,
