@@ -13,6 +13,11 @@ packages=(
   # production backends (docs/backends.md): PostgreSQL metadata (libpq) and the servers the
   # integration tests start on 127.0.0.1 (scripts/with-servers.sh)
   libpq-dev postgresql clickhouse-server clickhouse-client
+  # the model (ml/): LibTorch (CPU), the baselines' Ridge (Eigen) and gradient-boosted trees
+  libtorch-dev libeigen3-dev libxgboost-dev
+  # the BLAS LibTorch calls: OpenBLAS is about twice as fast here as the reference BLAS that
+  # libtorch-dev pulls in by default (Debian switches libblas.so.3 to it on install)
+  libopenblas0-openmp
   # the fake J-Quants server used by tests and benchmarks (HTTP server, gzip)
   libcpp-httplib-dev
   # tests, benchmarks, code style

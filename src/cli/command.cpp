@@ -88,7 +88,8 @@ int run(int argc, char** argv) {
       register_materialize_command(app, context), register_step_command(app, context),
       register_runs_command(app, context),        register_status_command(app, context),
       register_demo_command(app, context),        register_scheduler_command(app, context),
-      register_warehouse_command(app, context),
+      register_warehouse_command(app, context),   register_train_command(app, context),
+      register_predict_command(app, context),
   };
   app.footer(
       "Exit codes: 0 ok, 1 a 'no' or failed check, 2 usage error, 3 runtime error.\n"

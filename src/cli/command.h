@@ -98,6 +98,8 @@ Command register_status_command(CLI::App& app, CommandContext& context);
 Command register_demo_command(CLI::App& app, CommandContext& context);
 Command register_scheduler_command(CLI::App& app, CommandContext& context);
 Command register_warehouse_command(CLI::App& app, CommandContext& context);
+Command register_train_command(CLI::App& app, CommandContext& context);
+Command register_predict_command(CLI::App& app, CommandContext& context);
 
 // Parses argv, runs the chosen command, maps errors to exit codes.
 int run(int argc, char** argv);
