@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "../pipeline/pipeline_fixture.h"
+#include "background_process.h"
 #include "fake_jquants/fake_jquants_server.h"
 #include "storage/metadata/sqlite_metadata_store.h"
 
@@ -33,52 +34,6 @@ std::string read_file(const std::filesystem::path& path) {
   text << in.rdbuf();
   return text.str();
 }
-
-// A gogooku3 process started in the background, its output going to a file.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::filesystem::path& output,
-          const std::map<std::string, std::string>& env = {})
-      : output_(output) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
-      FILE* out = freopen(output.c_str(), "w", stdout);
-      if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
-      std::vector<char*> argv;
-      std::string binary = GOGOOKU3_BINARY;
-      argv.push_back(binary.data());
-      std::vector<std::string> copy = args;
-      for (std::string& arg : copy) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  void signal(int number) const { kill(pid_, number); }
-  // The exit code (-signal when killed by one).
-  int wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-  std::string output() const { return read_file(output_); }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  std::filesystem::path output_;
-};
 
 class OrchestratorFaultsTest : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include <string>
 #include <utility>
@@ -22,9 +23,26 @@ std::string shape_of(const torch::Tensor& tensor) {
   return fmt::format("[{}]", fmt::join(tensor.sizes(), ", "));
 }
 
+// LibTorch's warnings (e.g. "scatter_reduce() is in beta") would go to stderr through glog,
+// with a "Logging before InitGoogleLogging()" line, on every run; they are facts about the
+// library, not about the user's data, so they go to our log at debug level instead.
+class LogWarningHandler : public c10::WarningHandler {
+ public:
+  void process(const c10::SourceLocation& where, const std::string& message,
+               const bool /*verbatim*/) override {
+    spdlog::debug("libtorch ({}:{}): {}", where.file, where.line, message);
+  }
+};
+
 }  // namespace
 
+void route_torch_warnings_to_log() {
+  static LogWarningHandler handler;
+  c10::Warning::set_warning_handler(&handler);
+}
+
 AtftGatFanImpl::AtftGatFanImpl(ModelConfig config) : config_(std::move(config)) {
+  route_torch_warnings_to_log();
   config_.validate();
   const ModelConfig& c = config_;
   fan_ = register_module(

@@ -71,4 +71,8 @@ class AtftGatFanImpl : public torch::nn::Module {
 };
 TORCH_MODULE(AtftGatFan);
 
+// Sends LibTorch's own warnings to spdlog (debug) instead of stderr. Idempotent; every model
+// constructor calls it.
+void route_torch_warnings_to_log();
+
 }  // namespace gogooku3::ml
